@@ -1,0 +1,45 @@
+"""Fixtures shared by the whole suite: the real parts the tests need, started for real.
+
+- `redis_server`: the project's embedded Redis on the suite's private socket (or the one at
+  REDIS_URL, left alone), for the whole session.
+- `chromium_path`: a Chromium to drive with Playwright; browser tests are skipped with one clear
+  line when none is found.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from playground import launcher, runtime
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+NO_CHROMIUM = (
+    "browser tests need a Chromium: install one (Debian: apt-get install -y chromium) "
+    "or point CHROMIUM_PATH at its executable"
+)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    if not runtime.uses_embedded_redis():
+        yield runtime.redis_url()
+        return
+    process = launcher.start_redis(env=launcher.child_env())
+    try:
+        yield runtime.redis_url()
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured and os.access(configured, os.X_OK):
+        return configured
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip(NO_CHROMIUM)
