@@ -63,6 +63,8 @@ def describe(value: Any) -> str:
     """A value as the user wrote it, shortened when long: 'text' (quoted as ids are), else JSON."""
     if isinstance(value, str):
         text = repr(value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # numbers are normalized to floats; 10 reads better than 10.0
     else:
         try:
             text = json.dumps(value, allow_nan=True)
