@@ -472,7 +472,8 @@ class _Reader:
             self.problem(
                 where,
                 "params.standby_for",
-                f"{protected!r} is a {self.kind_of(protected)}; a {node.kind} can only stand by for a {node.kind}",
+                f"{protected!r} is of kind {self.kind_of(protected)}; a standby must be of the same kind "
+                f"as the node it protects ({node.kind})",
                 **ids,
             )
 

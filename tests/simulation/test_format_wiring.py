@@ -1,0 +1,129 @@
+"""Wiring: the edges must make a system the engine can run."""
+
+from simulation.format import validate
+
+
+def node_by_id(document: dict, node_id: str) -> dict:
+    return next(n for n in document["nodes"] if n["id"] == node_id)
+
+
+def test_the_shop_with_every_kind_is_wired_correctly(shop):
+    assert validate(shop) == []
+
+
+def test_a_client_with_no_target_is_refused(problem_at, shop):
+    shop["edges"] = [e for e in shop["edges"] if e["source"] != "users"]
+    shop["scenario"]["events"] = []
+    problem = problem_at(shop, "node 'users'", "edges")
+    assert problem.node == "users"
+    assert problem.message == "a client needs exactly one outgoing edge, to its target; it has none"
+
+
+def test_a_client_with_two_targets_is_refused(problem_at, shop):
+    shop["edges"].append({"source": "users", "target": "lb"})
+    problem = problem_at(shop, "node 'users'", "edges")
+    assert (
+        problem.message
+        == "a client needs exactly one outgoing edge, to its target; it has 2 (users->dns, users->lb)"
+    )
+
+
+def test_nothing_may_send_to_a_client(problem_at, shop):
+    shop["edges"].append({"source": "app1", "target": "users"})
+    problem = problem_at(shop, "edge 'app1->users'", "target")
+    assert problem.edge == "app1->users"
+    assert problem.message == "'users' is a client: clients only send, nothing sends to them"
+
+
+def test_replication_on_an_edge_that_is_not_between_databases_is_refused(problem_at, shop):
+    shop["edges"][5]["params"] = {"replication": "sync"}  # app1->db
+    problem = problem_at(shop, "edge 'app1->db'", "params.replication")
+    assert problem.message == (
+        "replication is only for an edge between two databases (this one goes from app_server 'app1' to database 'db')"
+    )
+
+
+def test_an_edge_between_two_databases_must_set_replication(problem_at, shop):
+    del shop["edges"][-1]["params"]
+    problem = problem_at(shop, "edge 'db->db-r1'", "params.replication")
+    assert problem.message == (
+        "an edge between two databases is a replication edge: set replication to 'sync' or 'async'"
+    )
+
+
+def test_a_replica_with_no_primary_is_refused(problem_at, shop):
+    shop["edges"].pop()  # db->db-r1
+    problem = problem_at(shop, "node 'db-r1'", "params.role")
+    assert problem.node == "db-r1"
+    assert (
+        problem.message
+        == "a replica needs exactly one incoming replication edge from its primary; it has none"
+    )
+
+
+def test_a_replica_fed_by_two_primaries_is_refused(problem_at, shop):
+    shop["nodes"].append({"id": "db2", "kind": "database"})
+    shop["edges"].append({"source": "db2", "target": "db-r1", "params": {"replication": "sync"}})
+    problem = problem_at(shop, "node 'db-r1'", "params.role")
+    assert problem.message.endswith("it has 2 (db->db-r1, db2->db-r1)")
+
+
+def test_master_master_replication_between_two_primaries_is_allowed(shop):
+    shop["nodes"].append({"id": "db2", "kind": "database"})
+    shop["edges"].append({"source": "db", "target": "db2", "params": {"replication": "async"}})
+    shop["edges"].append({"source": "db2", "target": "db", "params": {"replication": "async"}})
+    assert validate(shop) == []
+
+
+def test_read_from_on_a_replica_is_refused(problem_at, shop):
+    node_by_id(shop, "db-r1")["params"]["read_from"] = "any"
+    assert problem_at(shop, "node 'db-r1'", "params.read_from").message == (
+        "applies to a primary only; leave it null on a replica"
+    )
+
+
+def test_read_from_replicas_on_a_primary_without_replicas_is_refused(problem_at, shop):
+    shop["nodes"].append({"id": "db2", "kind": "database", "params": {"read_from": "replicas"}})
+    assert problem_at(shop, "node 'db2'", "params.read_from").message == (
+        "is 'replicas' but this primary has none (no replication edge goes from it to a database)"
+    )
+
+
+def test_a_cache_with_no_database_behind_it_is_refused(problem_at, shop):
+    shop["edges"] = [e for e in shop["edges"] if (e["source"], e["target"]) != ("app1", "db")]
+    shop["scenario"]["events"] = []
+    problem = problem_at(shop, "node 'cache'", "edges")
+    assert problem.node == "cache"
+    assert problem.message.startswith("a cache needs a database behind it")
+
+
+def test_a_cache_with_its_own_edge_to_a_database_is_accepted(shop):
+    shop["edges"] = [e for e in shop["edges"] if (e["source"], e["target"]) != ("app1", "db")]
+    shop["edges"].append({"source": "cache", "target": "db"})
+    shop["scenario"]["events"] = []
+    assert validate(shop) == []
+
+
+def test_a_worker_without_a_queue_feeding_it_is_refused(problem_at, shop):
+    shop["edges"] = [e for e in shop["edges"] if e["target"] != "mailer"]
+    problem = problem_at(shop, "node 'mailer'", "edges")
+    assert problem.message == "a worker needs an incoming edge from the queue it consumes"
+
+
+def test_standby_for_a_missing_node_is_refused(problem_at, shop):
+    node_by_id(shop, "app2")["params"]["standby_for"] = "app9"
+    assert problem_at(shop, "node 'app2'", "params.standby_for").message == "no node with id 'app9'"
+
+
+def test_standby_for_a_node_of_another_kind_is_refused(problem_at, shop):
+    node_by_id(shop, "app2")["params"]["standby_for"] = "db"
+    assert problem_at(shop, "node 'app2'", "params.standby_for").message == (
+        "'db' is of kind database; a standby must be of the same kind as the node it protects (app_server)"
+    )
+
+
+def test_standby_for_itself_is_refused(problem_at, shop):
+    node_by_id(shop, "app2")["params"]["standby_for"] = "app2"
+    assert (
+        problem_at(shop, "node 'app2'", "params.standby_for").message == "a node cannot stand by for itself"
+    )
