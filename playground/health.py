@@ -7,6 +7,7 @@ directly; the view only assembles them. The answer is 200 when every part is up,
 import time
 
 import redis
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -41,9 +42,9 @@ def check_redis() -> dict:
     return {"up": True, "embedded": embedded, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
-def check_workers(timeout_s: float = 1.0) -> dict:
+def check_workers(timeout_s: float = 1.0, app: Celery = celery_app) -> dict:
     try:
-        replies = celery_app.control.ping(timeout=timeout_s)
+        replies = app.control.ping(timeout=timeout_s)
     except Exception as error:  # broker unreachable: kombu raises several kinds
         return {"up": False, "count": 0, "names": [], "error": str(error)[:200]}
     names = sorted(name for reply in replies for name in reply)

@@ -43,3 +43,14 @@ def chromium_path() -> str:
         if found:
             return found
     pytest.skip(NO_CHROMIUM)
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "live_app"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks every test that touches the database as `db`, so .ci/run can run exactly those again
+    against PostgreSQL (`pytest -m db`)."""
+    for item in items:
+        if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)

@@ -26,6 +26,7 @@ function show(state, text) {
 async function requestPulses(channel) {
   listEl.replaceChildren();
   againButton.disabled = true;
+  show("connecting", "Connected; waiting for a worker…");
   const response = await fetch("/api/pulse", {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken") },
@@ -43,10 +44,7 @@ function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}/ws/pulse/${channel}/`);
   let received = 0;
-  socket.addEventListener("open", () => {
-    show("connecting", "Connected; waiting for a worker…");
-    requestPulses(channel);
-  });
+  socket.addEventListener("open", () => requestPulses(channel));
   socket.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
     if (message.type !== "pulse") return;
