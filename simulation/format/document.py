@@ -25,7 +25,6 @@ make sense of, so that one mistake does not bury the others under echoes:
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,7 +138,8 @@ class _Reader:
                 f"must be a JSON object with format, name, nodes, edges and scenario (got {_type_word(document)})",
             )
             return {}
-        document = copy.deepcopy(document)  # nothing below may touch the caller's objects
+        # The caller's objects are only read: everything returned is built anew
+        # (params come from model_dump), so the input stays untouched and unshared.
         self.unknown_keys(document, DOCUMENT_KEYS, "document", "", "the document")
         if "format" not in document:
             self.problem("document", "format", f'is required: add "format": {FORMAT}')

@@ -68,7 +68,7 @@ def describe(value: Any) -> str:
     else:
         try:
             text = json.dumps(value, allow_nan=True)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

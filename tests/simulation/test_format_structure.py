@@ -155,3 +155,18 @@ def test_unknown_edge_keys_are_refused(problem_at):
         two_servers({"source": "a", "target": "b", "bandwidth": 10}), "edge 'a->b'", "bandwidth"
     )
     assert problem.message == "unknown key 'bandwidth' for an edge; known: id, source, target, params"
+
+
+def test_deeply_nested_values_are_reported_as_problems_not_crashes(problem_at):
+    nested: list = []
+    for _ in range(900):  # about as deep as json.loads goes
+        nested = [nested]
+    document = {
+        "format": 1,
+        "name": nested,
+        "nodes": [{"id": "q", "kind": "queue", "params": {"capacity": nested}}],
+    }
+    assert problem_at(document, "document", "name").message.startswith("must be a string (got [[[[")
+    assert problem_at(document, "node 'q'", "params.capacity").message.startswith(
+        "must be an integer or null"
+    )
