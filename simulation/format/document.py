@@ -13,8 +13,8 @@ make sense of, so that one mistake does not bury the others under echoes:
    a known kind; unknown keys anywhere are refused;
 2. parameters: each node's params against its kind's model, each edge's against
    the edge model (see ``params.py``);
-3. wiring: edges join existing nodes, a client has exactly one target, a replica
-   has exactly one primary, a cache has a database behind it, ...;
+3. wiring (``wiring.py``): edges join existing nodes, a client has exactly one
+   target, a replica has exactly one primary, a cache has a database behind it, ...;
 4. scenario: times inside the run, actions on targets of the right sort, ``set``
    params valid for the target's kind;
 5. limits (``simulation.limits``): sizes and the number of requests a run may
@@ -26,7 +26,6 @@ make sense of, so that one mistake does not bury the others under echoes:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -43,6 +42,7 @@ from simulation.format.params import (
     ScenarioParams,
 )
 from simulation.format.problems import InvalidDocument, Problem, describe, problems_from_pydantic
+from simulation.format.wiring import EdgeRecord, Graph, NodeRecord, check_wiring
 
 __all__ = ["FORMAT", "parse", "validate"]
 
@@ -96,32 +96,14 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-@dataclass
-class _Node:
-    index: int
-    id: str
-    kind: str | None  # None when the kind is unknown: kind-specific checks skip it
-    params: dict[str, Any]  # best effort when invalid: the valid values given, else defaults
-
-
-@dataclass
-class _Edge:
-    index: int
-    id: str
-    source: str | None
-    target: str | None
-    params: dict[str, Any]
-    where: str = field(default="")
-
-
 class _Reader:
     """One pass over one document, collecting problems as it goes."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.nodes: dict[str, _Node] = {}
-        self.edges: list[_Edge] = []
-        self.edge_ids: dict[str, _Edge] = {}
+        self.graph = Graph()
+        self.nodes = self.graph.nodes  # id -> NodeRecord, of the nodes read without a fatal problem
+        self.edge_ids: dict[str, EdgeRecord] = {}
 
     def problem(
         self, where: str, field: str, message: str, *, node: str | None = None, edge: str | None = None
@@ -159,7 +141,7 @@ class _Reader:
         edges = self.read_list(document, "edges", limits.MAX_EDGES, required=False)
         normalized_nodes = [n for i, raw in enumerate(nodes) if (n := self.read_node(i, raw)) is not None]
         normalized_edges = [e for i, raw in enumerate(edges) if (e := self.read_edge(i, raw)) is not None]
-        self.check_wiring()
+        check_wiring(self.graph, self.problem)
         scenario = self.read_scenario(document.get("scenario"))
         return {
             "format": FORMAT,
@@ -278,7 +260,7 @@ class _Reader:
                 **ids,
             )
             return None
-        self.nodes[node_id] = _Node(index, node_id, kind, params)
+        self.nodes[node_id] = NodeRecord(index, node_id, kind, params)
         return {
             "id": node_id,
             "kind": kind,
@@ -344,138 +326,12 @@ class _Reader:
                 **ids,
             )
             return None
-        record = _Edge(
+        record = EdgeRecord(
             index, edge_id, source if source_ok else None, target if target_ok else None, params, where
         )
         self.edge_ids[edge_id] = record
-        self.edges.append(record)
+        self.graph.edges.append(record)
         return {"id": edge_id, "source": source, "target": target, "params": params}
-
-    # ------------------------------------------------------------ wiring
-
-    def kind_of(self, node_id: str | None) -> str | None:
-        node = self.nodes.get(node_id) if node_id is not None else None
-        return node.kind if node is not None else None
-
-    def check_wiring(self) -> None:
-        outgoing: dict[str, list[_Edge]] = {node_id: [] for node_id in self.nodes}
-        incoming: dict[str, list[_Edge]] = {node_id: [] for node_id in self.nodes}
-        for edge in self.edges:
-            if edge.source in outgoing:
-                outgoing[edge.source].append(edge)
-            if edge.target in incoming:
-                incoming[edge.target].append(edge)
-
-        for edge in self.edges:
-            source_kind, target_kind = self.kind_of(edge.source), self.kind_of(edge.target)
-            ids = {"edge": edge.id}
-            if target_kind == "client":
-                self.problem(
-                    edge.where,
-                    "target",
-                    f"{edge.target!r} is a client: clients only send, nothing sends to them",
-                    **ids,
-                )
-            replication = edge.params.get("replication")
-            if replication is not None and None not in (source_kind, target_kind):
-                if source_kind != "database" or target_kind != "database":
-                    self.problem(
-                        edge.where,
-                        "params.replication",
-                        f"replication is only for an edge between two databases "
-                        f"(this one goes from {source_kind} {edge.source!r} to {target_kind} {edge.target!r})",
-                        **ids,
-                    )
-            elif replication is None and source_kind == target_kind == "database":
-                self.problem(
-                    edge.where,
-                    "params.replication",
-                    "an edge between two databases is a replication edge: set replication to 'sync' or 'async'",
-                    **ids,
-                )
-
-        for node in self.nodes.values():
-            where, ids = f"node {node.id!r}", {"node": node.id}
-            out_edges, in_edges = outgoing[node.id], incoming[node.id]
-            if node.kind == "client" and len(out_edges) != 1:
-                have = "none" if not out_edges else f"{len(out_edges)} ({', '.join(e.id for e in out_edges)})"
-                self.problem(
-                    where,
-                    "edges",
-                    f"a client needs exactly one outgoing edge, to its target; it has {have}",
-                    **ids,
-                )
-            if node.kind == "database":
-                self.check_database(node, out_edges, in_edges)
-            if node.kind == "cache" and not self.has_database_behind(node, out_edges, in_edges, outgoing):
-                self.problem(
-                    where,
-                    "edges",
-                    "a cache needs a database behind it: an edge from the cache to a database, "
-                    "or from a node that calls the cache to a database",
-                    **ids,
-                )
-            if node.kind == "worker" and not any(self.kind_of(e.source) == "queue" for e in in_edges):
-                self.problem(
-                    where, "edges", "a worker needs an incoming edge from the queue it consumes", **ids
-                )
-            self.check_standby(node)
-
-    def check_database(self, node: _Node, out_edges: list[_Edge], in_edges: list[_Edge]) -> None:
-        where, ids = f"node {node.id!r}", {"node": node.id}
-        role = node.params.get("role")
-        if role == "replica":
-            feeds = [e for e in in_edges if e.params.get("replication") is not None]
-            if len(feeds) != 1:
-                have = "none" if not feeds else f"{len(feeds)} ({', '.join(e.id for e in feeds)})"
-                self.problem(
-                    where,
-                    "params.role",
-                    f"a replica needs exactly one incoming replication edge from its primary; it has {have}",
-                    **ids,
-                )
-            if node.params.get("read_from") is not None:
-                self.problem(
-                    where, "params.read_from", "applies to a primary only; leave it null on a replica", **ids
-                )
-        elif role == "primary" and node.params.get("read_from") == "replicas":
-            has_replicas = any(
-                e.params.get("replication") is not None and self.kind_of(e.target) == "database"
-                for e in out_edges
-            )
-            if not has_replicas:
-                self.problem(
-                    where,
-                    "params.read_from",
-                    "is 'replicas' but this primary has none (no replication edge goes from it to a database)",
-                    **ids,
-                )
-
-    def has_database_behind(
-        self, node: _Node, out_edges: list[_Edge], in_edges: list[_Edge], outgoing: dict[str, list[_Edge]]
-    ) -> bool:
-        if any(self.kind_of(e.target) == "database" for e in out_edges):
-            return True
-        callers = [e.source for e in in_edges if e.source in outgoing]
-        return any(self.kind_of(e.target) == "database" for caller in callers for e in outgoing[caller])
-
-    def check_standby(self, node: _Node) -> None:
-        protected = node.params.get("standby_for")
-        if protected is None:
-            return
-        where, ids = f"node {node.id!r}", {"node": node.id}
-        if protected == node.id:
-            self.problem(where, "params.standby_for", "a node cannot stand by for itself", **ids)
-        elif protected not in self.nodes:
-            self.problem(where, "params.standby_for", f"no node with id {protected!r}", **ids)
-        elif node.kind is not None and self.kind_of(protected) not in (node.kind, None):
-            self.problem(
-                where,
-                "params.standby_for",
-                f"{protected!r} is of kind {self.kind_of(protected)}; a standby must be of the same kind "
-                f"as the node it protects ({node.kind})",
-                **ids,
-            )
 
     # ------------------------------------------------------------ scenario
 
@@ -657,8 +513,6 @@ class _Reader:
             return None
         if len(self.problems) != before:
             return None
-        if params.get("standby_for") is not None:
-            self.check_standby(_Node(node.index, node.id, node.kind, {"standby_for": params["standby_for"]}))
         return {name: validated[name] for name in params}
 
     def check_expected_requests(self, duration: float, events: list[dict[str, Any]]) -> None:

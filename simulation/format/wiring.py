@@ -1,0 +1,185 @@
+"""Wiring checks: do the edges make a system the engine can run?
+
+Each node and edge has already been read on its own (``document.py``); here they
+are looked at together. The rules come from how the engine moves requests:
+
+- a client sends every request to its single target, and nothing sends to a client;
+- an edge between two databases is a replication edge, and only such an edge may
+  carry ``replication``; a replica follows exactly one primary;
+- a cache answers misses from a database: its own, or its caller's;
+- a worker consumes jobs from a queue that points to it;
+- a standby protects an existing node of its own kind.
+
+Nodes whose kind is unknown, and edges whose ends are missing, were reported
+already; the checks skip what they cannot judge rather than repeat the news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# report(where, field, message, node=..., edge=...)
+Report = Callable[..., None]
+
+
+@dataclass
+class NodeRecord:
+    index: int
+    id: str
+    kind: str | None  # None when the kind is unknown: kind-specific checks skip it
+    params: dict[str, Any]  # best effort when invalid: the valid values given, else defaults
+
+
+@dataclass
+class EdgeRecord:
+    index: int
+    id: str
+    source: str | None  # None when not a usable id
+    target: str | None
+    params: dict[str, Any]
+    where: str
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, NodeRecord] = field(default_factory=dict)
+    edges: list[EdgeRecord] = field(default_factory=list)
+
+    def kind_of(self, node_id: str | None) -> str | None:
+        node = self.nodes.get(node_id) if node_id is not None else None
+        return node.kind if node is not None else None
+
+
+def _listing(edges: list[EdgeRecord]) -> str:
+    return "none" if not edges else f"{len(edges)} ({', '.join(e.id for e in edges)})"
+
+
+def check_wiring(graph: Graph, report: Report) -> None:
+    """Report every wiring problem of ``graph``."""
+    outgoing: dict[str, list[EdgeRecord]] = {node_id: [] for node_id in graph.nodes}
+    incoming: dict[str, list[EdgeRecord]] = {node_id: [] for node_id in graph.nodes}
+    for edge in graph.edges:
+        if edge.source in outgoing:
+            outgoing[edge.source].append(edge)
+        if edge.target in incoming:
+            incoming[edge.target].append(edge)
+
+    for edge in graph.edges:
+        _check_edge(graph, edge, report)
+
+    for node in graph.nodes.values():
+        where, ids = f"node {node.id!r}", {"node": node.id}
+        out_edges, in_edges = outgoing[node.id], incoming[node.id]
+        if node.kind == "client" and len(out_edges) != 1:
+            report(
+                where,
+                "edges",
+                f"a client needs exactly one outgoing edge, to its target; it has {_listing(out_edges)}",
+                **ids,
+            )
+        if node.kind == "database":
+            _check_database(graph, node, out_edges, in_edges, report)
+        if node.kind == "cache" and not _has_database_behind(graph, out_edges, in_edges, outgoing):
+            report(
+                where,
+                "edges",
+                "a cache needs a database behind it: an edge from the cache to a database, "
+                "or from a node that calls the cache to a database",
+                **ids,
+            )
+        if node.kind == "worker" and not any(graph.kind_of(e.source) == "queue" for e in in_edges):
+            report(where, "edges", "a worker needs an incoming edge from the queue it consumes", **ids)
+        check_standby(graph, node, report)
+
+
+def _check_edge(graph: Graph, edge: EdgeRecord, report: Report) -> None:
+    source_kind, target_kind = graph.kind_of(edge.source), graph.kind_of(edge.target)
+    ids = {"edge": edge.id}
+    if target_kind == "client":
+        report(
+            edge.where,
+            "target",
+            f"{edge.target!r} is a client: clients only send, nothing sends to them",
+            **ids,
+        )
+    replication = edge.params.get("replication")
+    if replication is not None and None not in (source_kind, target_kind):
+        if source_kind != "database" or target_kind != "database":
+            report(
+                edge.where,
+                "params.replication",
+                f"replication is only for an edge between two databases "
+                f"(this one goes from {source_kind} {edge.source!r} to {target_kind} {edge.target!r})",
+                **ids,
+            )
+    elif replication is None and source_kind == target_kind == "database":
+        report(
+            edge.where,
+            "params.replication",
+            "an edge between two databases is a replication edge: set replication to 'sync' or 'async'",
+            **ids,
+        )
+
+
+def _check_database(
+    graph: Graph, node: NodeRecord, out_edges: list[EdgeRecord], in_edges: list[EdgeRecord], report: Report
+) -> None:
+    where, ids = f"node {node.id!r}", {"node": node.id}
+    role = node.params.get("role")
+    if role == "replica":
+        feeds = [e for e in in_edges if e.params.get("replication") is not None]
+        if len(feeds) != 1:
+            report(
+                where,
+                "params.role",
+                f"a replica needs exactly one incoming replication edge from its primary; it has {_listing(feeds)}",
+                **ids,
+            )
+        if node.params.get("read_from") is not None:
+            report(where, "params.read_from", "applies to a primary only; leave it null on a replica", **ids)
+    elif role == "primary" and node.params.get("read_from") == "replicas":
+        has_replicas = any(
+            e.params.get("replication") is not None and graph.kind_of(e.target) == "database"
+            for e in out_edges
+        )
+        if not has_replicas:
+            report(
+                where,
+                "params.read_from",
+                "is 'replicas' but this primary has none (no replication edge goes from it to a database)",
+                **ids,
+            )
+
+
+def _has_database_behind(
+    graph: Graph,
+    out_edges: list[EdgeRecord],
+    in_edges: list[EdgeRecord],
+    outgoing: dict[str, list[EdgeRecord]],
+) -> bool:
+    if any(graph.kind_of(e.target) == "database" for e in out_edges):
+        return True
+    callers = [e.source for e in in_edges if e.source in outgoing]
+    return any(graph.kind_of(e.target) == "database" for caller in callers for e in outgoing[caller])
+
+
+def check_standby(graph: Graph, node: NodeRecord, report: Report) -> None:
+    """A standby must protect an existing node of its own kind, other than itself."""
+    protected = node.params.get("standby_for")
+    if protected is None:
+        return
+    where, ids = f"node {node.id!r}", {"node": node.id}
+    if protected == node.id:
+        report(where, "params.standby_for", "a node cannot stand by for itself", **ids)
+    elif protected not in graph.nodes:
+        report(where, "params.standby_for", f"no node with id {protected!r}", **ids)
+    elif node.kind is not None and graph.kind_of(protected) not in (node.kind, None):
+        report(
+            where,
+            "params.standby_for",
+            f"{protected!r} is of kind {graph.kind_of(protected)}; a standby must be of the same kind "
+            f"as the node it protects ({node.kind})",
+            **ids,
+        )
