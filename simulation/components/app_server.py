@@ -1,0 +1,180 @@
+"""The application server: compute, then the downstream calls its edges allow.
+
+A call waits for one of ``workers`` threads (FIFO, at most ``queue_limit``
+waiting, else rejected with 503), is served for a time of mean
+``service_ms / cpu_speed`` (vertical scaling divides it), and then, still holding
+its thread, makes its downstream calls in this order:
+
+1. every synchronous service it has an edge to (a load balancer, another app
+   server, a DNS name or a CDN: microservices), one after the other;
+2. its data access, by what its edges reach:
+
+   - a **read** goes to the cache first if there is one. A hit answers after
+     the round trip to the cache plus ``hit_ms`` (folded into one event). A
+     miss reads the database, then fills the cache (a fill never overwrites a
+     newer version already there). A cache that is down or cut off is skipped:
+     the app falls back to the database at once.
+   - a **write** with a queue edge is enqueued and acknowledged as soon as the
+     queue accepts it (a full queue rejects it: back pressure). Otherwise, with
+     a ``write_behind`` cache, it is acknowledged once the cache has it;
+     otherwise it goes to the database and then, on success, the cache is told
+     per its strategy: ``write_through`` stores the committed version,
+     ``cache_aside`` and ``refresh_ahead`` delete the key.
+   - with several database edges (shards), the key's hash picks one.
+
+A static request (see the client's ``static_ratio``) needs no data access. Any
+downstream failure fails the call with the same reason. The node's latency runs
+from its arrival to its answer; its utilisation counts the threads held while
+waiting on downstream calls, as a thread-per-request server would.
+
+When the app has no database edge but its cache has one, database calls relay
+through the cache (a virtual edge app -> cache -> database).
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+from ..network import OK, READ, WRITE, Call, Edge
+from .base import Server
+
+__all__ = ["AppServer", "key_shard"]
+
+# job.stage values after the service calls (stage < FIRST_DATA_STAGE: index of the service call)
+_DB_READ = 1_000_001
+_DB_WRITE = 1_000_002
+_QUEUE = 1_000_003
+
+SERVICE_KINDS = ("load_balancer", "app_server", "dns", "cdn")
+
+
+def key_shard(key: int, n: int) -> int:
+    """The shard (0..n-1) of ``key``: a stable multiplicative hash, so neighbours spread out."""
+    return ((key + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF) % n
+
+
+class AppServer(Server):
+    kind = "app_server"
+
+    def configure(self, params: dict) -> None:
+        super().configure(params)
+        self.mean = params["service_ms"] / 1000.0 / params["cpu_speed"]
+
+    def wire(self) -> None:
+        self.services = [e for e in self.out if e.target.kind in SERVICE_KINDS]
+        caches = [e for e in self.out if e.target.kind == "cache"]
+        self.cache_edge = caches[0] if caches else None
+        self.cache = self.cache_edge.target if caches else None
+        queues = [e for e in self.out if e.target.kind == "queue"]
+        self.queue_edge = queues[0] if queues else None
+        self.db_edges = [e for e in self.out if e.target.kind == "database"]
+        if not self.db_edges and self.cache is not None:
+            behind = [e for e in self.cache.out if e.target.kind == "database"]
+            if behind:
+                self.db_edges = [Edge.through(self.cache_edge, behind[0])]
+        self.has_data = bool(self.db_edges or self.cache_edge or self.queue_edge)
+        self._release = self.release
+
+    def service_mean(self, call: Call) -> float:
+        return self.mean
+
+    def db_edge(self, key: int) -> Edge | None:
+        edges = self.db_edges
+        if not edges:
+            return None
+        if len(edges) == 1:
+            return edges[0]
+        return edges[key_shard(key, len(edges))]
+
+    # -- after the service time -----------------------------------------------
+    def served(self, t: float, job: Call) -> None:
+        if not job.alive:
+            return
+        if self.services:
+            job.stage = 0
+            self.services[0].send(t, Call(job.req, job.op, job, self), True)
+            return
+        self.data(t, job)
+
+    def data(self, t: float, job: Call) -> None:
+        """Read or write the data this request is about; ``t`` is the current time."""
+        req = job.req
+        if req.static or not self.has_data:
+            self.finish(t, job, OK)
+            return
+        cache = self.cache
+        cache_edge = self.cache_edge
+        cache_usable = cache is not None and cache.up and not cache_edge.cut
+        key = req.key
+        if job.op == WRITE:
+            if self.queue_edge is not None:
+                job.stage = _QUEUE
+                self.queue_edge.send(t, Call(req, WRITE, job, self), True)
+                return
+            edge = self.db_edge(key)
+            if cache_usable and cache.write_behind:
+                cache.write_behind_put(t, key, edge)
+                self.after(t, t + 2 * cache_edge.latency + cache.hit_time, job)
+                return
+            if edge is None:
+                self.finish(t, job, OK)
+                return
+            job.stage = _DB_WRITE
+            edge.send(t, Call(req, WRITE, job, self), True)
+            return
+        # a read
+        edge = self.db_edge(key)
+        t_now = t
+        if cache_usable:
+            t = t_now + 2 * cache_edge.latency + cache.hit_time
+            if cache.lookup(t_now, key, self.keyspace_of(edge)):
+                self.after(t_now, t, job)
+                return
+        if edge is None:
+            self.after(t_now, t, job)
+            return
+        job.stage = _DB_READ
+        edge.send(t, Call(req, READ, job, self), t == t_now)
+
+    @staticmethod
+    def keyspace_of(edge: Edge | None) -> dict | None:
+        """The latest committed versions behind ``edge`` (to judge a cache hit stale), if known."""
+        if edge is None:
+            return None
+        keyspace = getattr(edge.target, "keyspace", None)
+        return keyspace.latest if keyspace is not None else None
+
+    def after(self, now: float, t_done: float, job: Call) -> None:
+        """Finish ``job`` successfully at ``t_done``: at once if that is ``now``, else by an event."""
+        if t_done == now:
+            self.finish(now, job, OK)
+        else:
+            heappush(self.heap, (t_done, next(self.seq), self._release, job))
+
+    def on_reply(self, t: float, child: Call) -> None:
+        job = child.parent
+        if not job.alive:
+            return
+        status = child.status
+        stage = job.stage
+        if stage < _DB_READ:
+            if status != OK:
+                self.finish(t, job, status)
+                return
+            stage += 1
+            if stage < len(self.services):
+                job.stage = stage
+                self.services[stage].send(t, Call(job.req, job.op, job, self), True)
+                return
+            self.data(t, job)
+            return
+        cache = self.cache
+        if status == OK and cache is not None and cache.up and stage != _QUEUE:
+            key = job.req.key
+            if stage == _DB_READ:
+                cache.fill(t, key, child.aux)
+            elif cache.write_through:
+                cache.put(t, key, child.aux)
+            else:
+                cache.delete(key)
+        self.finish(t, job, status)

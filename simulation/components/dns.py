@@ -1,0 +1,96 @@
+"""DNS: a name that resolves to one of several targets, and answers that go stale.
+
+A client resolves the name once per ``ttl_s`` (per session: each user's resolver
+caches its own answer) and keeps using the cached answer until it expires, even
+if that target has died meanwhile: the requests fail until the TTL runs out. A
+lookup adds ``lookup_ms`` to the request that needed it.
+
+Policies for a fresh answer: ``round_robin`` (targets in turn, dead or alive:
+plain DNS does not check), ``weighted`` (random, proportional to edge
+``weight``), ``failover`` (the first target in edge order that is up at lookup
+time) and ``latency`` (the up target behind the lowest-latency edge).
+
+The DNS node sits on the request path only as a router (it never queues); the
+call is relayed to the chosen target and the answer relayed back.
+"""
+
+from __future__ import annotations
+
+from ..network import Call, reply
+from .base import Node
+
+__all__ = ["Dns"]
+
+
+class Dns(Node):
+    kind = "dns"
+    FOLDABLE = True
+    COUNTERS = Node.COUNTERS + ("arrivals", "completed", "lookups")
+
+    def __init__(self, spec: dict, model) -> None:
+        self.answers: dict = {}  # (client id, session) -> (target index, expiry)
+        self.turn = 0
+        self.n_arrivals = 0
+        self.n_completed = 0
+        self.n_lookups = 0
+        super().__init__(spec, model)
+
+    def configure(self, params: dict) -> None:
+        self.ttl = float(params["ttl_s"])
+        self.policy = params["policy"]
+        self.lookup_time = params["lookup_ms"] / 1000.0
+
+    def wire(self) -> None:
+        self.edges = list(self.out)
+
+    def resolve(self) -> int:
+        edges = self.edges
+        if self.policy == "round_robin":
+            self.turn += 1
+            return self.turn % len(edges)
+        up = [k for k, e in enumerate(edges) if e.target.up]
+        if self.policy == "failover":
+            return up[0] if up else 0
+        if self.policy == "latency":
+            return min(up or range(len(edges)), key=lambda k: edges[k].latency)
+        weights = [e.weight for e in edges]
+        total = sum(weights)
+        if total <= 0:
+            return 0
+        x = self.rng.random() * total
+        for k, w in enumerate(weights):
+            x -= w
+            if x < 0:
+                return k
+        return len(edges) - 1
+
+    def arrive(self, t: float, call: Call) -> None:
+        if not self.up or not self.edges:
+            self.refuse(t, call)
+            return
+        self.n_arrivals += 1
+        req = call.req
+        who = (req.client.id, req.session)
+        answer = self.answers.get(who)
+        if answer is None or t >= answer[1]:
+            self.n_lookups += 1
+            answer = (self.resolve(), t + self.ttl)
+            self.answers[who] = answer
+            t += self.lookup_time
+        child = Call(req, call.op, call, self)
+        self.edges[answer[0]].send(t, child)
+
+    def on_reply(self, t: float, child: Call) -> None:
+        self.n_completed += 1
+        reply(t, child.parent, child.status)
+
+    def drop_held(self, t: float) -> None:
+        self.answers.clear()
+
+    def counters(self, t: float) -> tuple:
+        return super().counters(t) + (self.n_arrivals, self.n_completed, self.n_lookups)
+
+    def summary(self, d: dict, measured: float) -> dict:
+        out = super().summary(d, measured)
+        out.update({"arrivals": d["arrivals"], "lookups": d["lookups"]})
+        return out

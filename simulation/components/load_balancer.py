@@ -1,0 +1,228 @@
+"""The load balancer: one entry point, many targets, and a belief about which are healthy.
+
+Each call is forwarded to one target the balancer believes healthy, after
+``overhead_ms`` (default 0.2 ms at layer 4, which only looks at addresses, and
+1.0 ms at layer 7, which parses the request). The balancer is a stateless
+router, so the overhead and the network delay are folded into the time the
+call reaches its target. Answers come back through it.
+
+Algorithms:
+
+``round_robin``
+    targets in turn.
+``weighted_round_robin``
+    smooth weighted round robin, as nginx does it: every pick adds each target's
+    edge ``weight`` to its running score, takes the highest score and subtracts
+    the total weight from it, which interleaves heavy and light targets evenly.
+``random``
+    uniform, from the balancer's own random stream.
+``least_connections``
+    the target with the fewest calls this balancer has sent and not yet seen
+    answered (ties: the first in edge order).
+``ip_hash``
+    by the client session: a session keeps its server while the set of healthy
+    targets is unchanged (sticky sessions).
+``consistent_hash``
+    by key, on a ring with 100 virtual points per target; a dead target's keys
+    move to the next point on the ring and nobody else's move.
+
+Health checks. Every target is checked at every multiple of
+``health_check_interval_ms`` since the start. A target is marked unhealthy at
+the ``unhealthy_threshold``-th consecutive failed check and healthy again at the
+first check that succeeds. Until it is marked, a dead target keeps receiving
+calls, which it refuses. The checks cost no events: when a target fails at time
+f, the balancer computes the time of the threshold-th check after f (and when it
+recovers at r, the first check at or after r); "believed healthy at t" is then a
+comparison of t with those two times. With no healthy target the balancer
+answers at once: refused (HTTP 503).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect
+from math import ceil, inf
+
+from ..network import REFUSED, Call, reply
+from .base import Node
+
+__all__ = ["LoadBalancer"]
+
+VIRTUAL_POINTS = 100
+
+
+def _mix(x: int) -> int:
+    """A cheap, stable 64-bit mixer (splitmix64's finaliser) for keys and sessions."""
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
+
+
+def _ring_point(name: str, i: int) -> int:
+    return int.from_bytes(hashlib.sha256(f"{name}#{i}".encode()).digest()[:8], "big")
+
+
+class LoadBalancer(Node):
+    kind = "load_balancer"
+    FOLDABLE = True
+    COUNTERS = Node.COUNTERS + ("arrivals", "completed")
+
+    def __init__(self, spec: dict, model) -> None:
+        self.targets: list = []
+        self.edges: list = []
+        self.active: set[Call] = set()
+        self.n_arrivals = 0
+        self.n_completed = 0
+        super().__init__(spec, model)
+
+    def configure(self, params: dict) -> None:
+        self.algorithm = params["algorithm"]
+        overhead = params.get("overhead_ms")
+        if overhead is None:
+            overhead = 1.0 if params["layer"] == 7 else 0.2
+        self.overhead = overhead / 1000.0
+        self.interval = params["health_check_interval_ms"] / 1000.0
+        self.threshold = params["unhealthy_threshold"]
+
+    def wire(self) -> None:
+        self.edges = list(self.out)
+        self.targets = [e.target for e in self.edges]
+        n = len(self.targets)
+        self.outstanding = [0] * n
+        self.sent = [0] * n
+        self.sent_at_warmup = [0] * n
+        self.unhealthy_from = [inf] * n  # marked unhealthy at this time...
+        self.healthy_from = [inf] * n  # ...until this one
+        self.all_healthy_until = inf
+        self.rr = 0
+        self.smooth = [0.0] * n
+        ring = sorted(
+            (_ring_point(t.id, i), k) for k, t in enumerate(self.targets) for i in range(VIRTUAL_POINTS)
+        )
+        self.ring_points = [p for p, _ in ring]
+        self.ring_targets = [k for _, k in ring]
+        for target in self.targets:
+            if self not in target.watchers:
+                target.watchers.append(self)
+
+    # -- health --------------------------------------------------------------
+    def target_failed(self, t: float, target) -> None:
+        for k, tg in enumerate(self.targets):
+            if tg is target:
+                first = ceil(t / self.interval) * self.interval
+                self.unhealthy_from[k] = first + (self.threshold - 1) * self.interval
+                self.healthy_from[k] = inf
+        self.all_healthy_until = min(self.unhealthy_from)
+
+    def target_recovered(self, t: float, target) -> None:
+        for k, tg in enumerate(self.targets):
+            if tg is target:
+                if self.unhealthy_from[k] < t:
+                    # It was marked: the first successful check restores it.
+                    self.healthy_from[k] = ceil(t / self.interval) * self.interval
+                else:
+                    # Back before the threshold was reached: never marked.
+                    self.unhealthy_from[k] = inf
+        self.all_healthy_until = min(self.unhealthy_from)
+
+    def believed_healthy(self, k: int, t: float) -> bool:
+        return not (self.unhealthy_from[k] <= t < self.healthy_from[k])
+
+    # -- routing -------------------------------------------------------------
+    def choose(self, t: float, req) -> int:
+        """Index of the target for ``req`` at time ``t``, or -1 when none is believed healthy."""
+        n = len(self.targets)
+        if n == 0:
+            return -1
+        all_healthy = t < self.all_healthy_until
+        algorithm = self.algorithm
+        if algorithm == "least_connections":
+            best = -1
+            best_load = inf
+            outstanding = self.outstanding
+            for k in range(n):
+                load = outstanding[k]
+                if load < best_load and (all_healthy or self.believed_healthy(k, t)):
+                    best = k
+                    best_load = load
+            return best
+        healthy = list(range(n)) if all_healthy else [k for k in range(n) if self.believed_healthy(k, t)]
+        if not healthy:
+            return -1
+        if algorithm == "round_robin":
+            self.rr += 1
+            return healthy[self.rr % len(healthy)]
+        if algorithm == "random":
+            return healthy[int(self.rng.random() * len(healthy))]
+        if algorithm == "weighted_round_robin":
+            smooth = self.smooth
+            total = 0.0
+            best = -1
+            for k in healthy:
+                w = self.edges[k].weight
+                smooth[k] += w
+                total += w
+                if w > 0 and (best < 0 or smooth[k] > smooth[best]):
+                    best = k
+            if best >= 0:
+                smooth[best] -= total
+            return best
+        if algorithm == "ip_hash":
+            return healthy[_mix(req.session + 1) % len(healthy)]
+        # consistent_hash: the first ring point at or after the key's hash held by a healthy target
+        points = self.ring_targets
+        i = bisect(self.ring_points, _mix(req.key + 1))
+        m = len(points)
+        for j in range(m):
+            k = points[(i + j) % m]
+            if all_healthy or self.believed_healthy(k, t):
+                return k
+        return -1
+
+    def arrive(self, t: float, call: Call) -> None:
+        if not self.up:
+            self.refuse(t, call)
+            return
+        self.n_arrivals += 1
+        k = self.choose(t, call.req)
+        if k < 0:
+            self.n_refused += 1
+            reply(t, call, REFUSED)
+            return
+        self.outstanding[k] += 1
+        self.sent[k] += 1
+        self.active.add(call)
+        child = Call(call.req, call.op, call, self)
+        child.aux = k
+        self.edges[k].send(t + self.overhead, child)
+
+    def on_reply(self, t: float, child: Call) -> None:
+        self.outstanding[child.aux] -= 1
+        call = child.parent
+        if not call.alive:
+            return
+        self.active.discard(call)
+        call.alive = False
+        self.n_completed += 1
+        reply(t, call, child.status)
+
+    def drop_held(self, t: float) -> None:
+        held = list(self.active)
+        self.active.clear()
+        for call in held:
+            call.alive = False
+            self.n_refused += 1
+            reply(t, call, REFUSED)
+
+    # -- measurement ---------------------------------------------------------
+    def counters(self, t: float) -> tuple:
+        return super().counters(t) + (self.n_arrivals, self.n_completed)
+
+    def warmup_reset(self, t: float) -> None:
+        self.sent_at_warmup = list(self.sent)
+
+    def summary(self, d: dict, measured: float) -> dict:
+        out = super().summary(d, measured)
+        out["arrivals"] = d["arrivals"]
+        out["targets"] = {tg.id: self.sent[k] - self.sent_at_warmup[k] for k, tg in enumerate(self.targets)}
+        return out

@@ -1,0 +1,213 @@
+"""Asynchronism: a message queue and the workers that drain it.
+
+An app server with an edge to a ``queue`` does not write to the database
+itself: it hands the write to the queue and answers its caller as soon as the
+queue has accepted it. A queue at ``capacity`` (``None``: unbounded) rejects
+the write, and that rejection travels back to the client, which retries with
+backoff: back pressure.
+
+The ``worker`` nodes a queue points to take jobs in FIFO order, one per worker
+thread, each for a service time of mean ``service_ms``; a worker with an edge to
+a database then writes the job to it, holding its thread until the database
+answers. Fetching the job from the queue (the edge's latency) counts as part of
+the worker's busy time: the worker is the one polling.
+
+The queue's length is integrated over time (``queue_mean``) and its peak kept
+(``queue_max``). If the queue fails, the jobs waiting in it are lost
+(``lost_writes``: they were acknowledged and will never be applied). If a worker
+fails, the jobs it was working on go back to the front of the queue (delivered
+again, at least once), and the others carry on.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from heapq import heappush
+
+from ..network import OK, REJECTED, WRITE, Call, reply
+from .base import Node, Server
+
+__all__ = ["Queue", "Worker"]
+
+
+class Queue(Node):
+    kind = "queue"
+    COUNTERS = Node.COUNTERS + ("arrivals", "completed", "queue_area")
+
+    def __init__(self, spec: dict, model) -> None:
+        self.jobs: deque[Call] = deque()
+        self.n_arrivals = 0
+        self.n_completed = 0  # handed to a worker
+        self.queue_area = 0.0
+        self.queue_max = 0
+        self.t_mark = 0.0
+        self.workers: list[Worker] = []
+        self.tally = model.tally
+        super().__init__(spec, model)
+
+    def configure(self, params: dict) -> None:
+        self.capacity = params.get("capacity")
+
+    def wire(self) -> None:
+        self.workers = [e.target for e in self.out if e.target.kind == "worker"]
+        for worker in self.workers:
+            worker.sources.append(self)
+
+    def _mark(self, t: float) -> None:
+        dt = t - self.t_mark
+        if dt > 0.0:
+            self.queue_area += len(self.jobs) * dt
+            self.t_mark = t
+
+    def arrive(self, t: float, call: Call) -> None:
+        if not self.up:
+            self.refuse(t, call)
+            return
+        self.n_arrivals += 1
+        if self.capacity is not None and len(self.jobs) >= self.capacity:
+            self.n_rejected += 1
+            reply(t, call, REJECTED, True)
+            return
+        reply(t, call, OK, True)
+        job = Call(call.req, WRITE, None, None)
+        for worker in self.workers:
+            if worker.up and worker.busy < worker.workers:
+                self.n_completed += 1
+                worker.take(t, job, self)
+                return
+        self._mark(t)
+        self.jobs.append(job)
+        if len(self.jobs) > self.queue_max:
+            self.queue_max = len(self.jobs)
+
+    def pull(self, t: float) -> Call | None:
+        """The next job for a worker that has just become free, if any."""
+        if not self.jobs or not self.up:
+            return None
+        self._mark(t)
+        self.n_completed += 1
+        return self.jobs.popleft()
+
+    def give_back(self, t: float, job: Call) -> None:
+        """A failed worker's job returns to the front (at-least-once delivery)."""
+        if not self.up:
+            self.tally.lost_writes += 1
+            return
+        self._mark(t)
+        self.jobs.appendleft(job)
+        for worker in self.workers:
+            worker.pull(t)
+
+    def drop_held(self, t: float) -> None:
+        self._mark(t)
+        self.tally.lost_writes += len(self.jobs)
+        self.jobs.clear()
+
+    def counters(self, t: float) -> tuple:
+        self._mark(t)
+        return super().counters(t) + (self.n_arrivals, self.n_completed, self.queue_area)
+
+    def warmup_reset(self, t: float) -> None:
+        self.queue_max = len(self.jobs)
+
+    def window(self, d: dict, length: float) -> dict:
+        view = super().window(d, length)
+        view["queue_len"] = d["queue_area"] / length
+        return view
+
+    def summary(self, d: dict, measured: float) -> dict:
+        out = super().summary(d, measured)
+        out.update(
+            {
+                "arrivals": d["arrivals"],
+                "rejected": d["rejected"],
+                "queue_mean": d["queue_area"] / measured if measured > 0 else 0.0,
+                "queue_max": self.queue_max,
+            }
+        )
+        return out
+
+
+class Worker(Server):
+    kind = "worker"
+
+    def __init__(self, spec: dict, model) -> None:
+        self.sources: list[Queue] = []
+        self.fetch: dict[Queue, float] = {}
+        self.db_edge = None
+        self.tally = model.tally
+        super().__init__(spec, model)
+
+    def configure(self, params: dict) -> None:
+        super().configure(dict(params, queue_limit=None))
+        self.mean = params["service_ms"] / 1000.0
+
+    def wire(self) -> None:
+        dbs = [e for e in self.out if e.target.kind == "database"]
+        self.db_edge = dbs[0] if dbs else None
+
+    def service_mean(self, call: Call) -> float:
+        return self.mean
+
+    def arrive(self, t: float, call: Call) -> None:
+        # Workers are fed by their queues, not called: anything sent to one is refused.
+        self.refuse(t, call)
+
+    def take(self, t: float, job: Call, source: Queue) -> None:
+        """Start ``job`` from ``source`` on a free thread; the fetch latency is busy time."""
+        self.n_arrivals += 1
+        job.t_in = t
+        job.aux = source
+        self._mark(t)
+        self.busy += 1
+        self.active.add(job)
+        fetch = self.fetch.get(source)
+        if fetch is None:
+            fetch = 0.0
+            for edge in source.out:
+                if edge.target is self:
+                    fetch = edge.latency
+        heappush(self.heap, (t + fetch + self.draw(self.mean), next(self.seq), self._served, job))
+
+    def served(self, t: float, job: Call) -> None:
+        if not job.alive:
+            return
+        if self.db_edge is not None:
+            self.db_edge.send(t, Call(job.req, WRITE, job, self), True)
+            return
+        self.finish(t, job, OK)
+
+    def on_reply(self, t: float, child: Call) -> None:
+        job = child.parent
+        if job.alive:
+            self.finish(t, job, child.status)
+
+    def answer(self, t: float, job: Call, status: int) -> None:
+        """No caller waits for a job. A failed worker hands its jobs back; a failed write is lost."""
+        if not self.up:
+            job.aux.give_back(t, Call(job.req, WRITE, None, None))
+        elif status != OK:
+            self.tally.lost_writes += 1
+
+    def finish(self, t: float, job: Call, status: int) -> None:
+        super().finish(t, job, status)
+        self.pull(t)
+
+    def pull(self, t: float) -> None:
+        """Free threads take the next jobs from our queues."""
+        while self.up and self.busy < self.workers:
+            for source in self.sources:
+                job = source.pull(t)
+                if job is not None:
+                    self.take(t, job, source)
+                    break
+            else:
+                return
+
+    def on_recover(self, t: float) -> None:
+        super().on_recover(t)
+        self.pull(t)
+
+    def set_params(self, t: float, params: dict) -> None:
+        super().set_params(t, params)
+        self.pull(t)

@@ -1,0 +1,242 @@
+"""From a document to results: build the model, play the scenario, measure.
+
+``run`` parses the document (``format.parse``: defaults filled, everything
+checked), builds one component per node and one ``Edge`` per edge, starts every
+client's arrivals, puts the scenario's events on the calendar and then advances
+the kernel one second of simulated time at a time. At every window boundary it
+snapshots the cumulative counters of every component and of the clients'
+tally; the difference with the previous snapshot is the window, handed to
+``on_window`` as the websocket message of ``spec/api.md`` (without ``seq``),
+and ``should_stop`` is asked whether to go on. A snapshot taken when the
+warm-up ends is the baseline of the results: nodes are measured over
+``[warmup_s, end]``, and requests count when first sent at or after the
+warm-up.
+
+Requests still in flight when the run ends have no outcome yet and are left
+out of ``requests.total`` (so ``ok + failed == total`` always holds).
+``availability`` is ``ok / total``, and 0.0 when no request was counted.
+Floats are rounded to 6 significant digits (``availability`` excepted: it is
+exactly ``ok / total``), so that the same document and
+seed give byte-identical JSON (apart from ``wall_s``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from math import ceil
+
+from .components import KINDS
+from .components.client import Client
+from .components.database import Database
+from .format import parse
+from .kernel import Kernel, PacedKernel
+from .metrics import Histogram, Tally, rounded
+from .network import Edge
+
+__all__ = ["Model", "run"]
+
+SERIES = ("throughput_rps", "latency_p99_ms", "errors_rps", "latency_p50_ms", "goodput_rps")
+
+
+class Model:
+    """The components and wires of one run, on one kernel."""
+
+    def __init__(self, doc: dict, kernel: Kernel) -> None:
+        scenario = doc["scenario"]
+        self.kernel = kernel
+        self.seed = scenario["seed"]
+        self.duration = float(scenario["duration_s"])
+        self.warmup = float(scenario["warmup_s"])
+        self.tally = Tally()
+        self.nodes = {spec["id"]: KINDS[spec["kind"]](spec, self) for spec in doc["nodes"]}
+        self.edges: dict[str, Edge] = {}
+        for spec in doc["edges"]:
+            source, target = self.nodes[spec["source"]], self.nodes[spec["target"]]
+            edge = Edge(spec, source, target, kernel)
+            self.edges[edge.id] = edge
+            source.out.append(edge)
+            target.into.append(edge)
+        databases = [n for n in self.nodes.values() if isinstance(n, Database)]
+        for db in databases:
+            db.wire()
+        Database.join_groups(databases)
+        for node in self.nodes.values():
+            if not isinstance(node, Database):
+                node.wire()
+        self.warm: tuple | None = None
+        if self.warmup > 0:
+            kernel.schedule(self.warmup, self.end_warmup)
+        for event in scenario["events"]:
+            kernel.schedule(float(event["at_s"]), self.play, event)
+        for node in self.nodes.values():
+            if isinstance(node, Client):
+                node.start(0.0)
+        if self.warmup <= 0:
+            self.warm = self.snapshot(0.0)
+
+    # -- scenario ------------------------------------------------------------
+    def play(self, t: float, event: dict) -> None:
+        action = event["action"]
+        params = event.get("params") or {}
+        if action in ("fail", "recover", "set"):
+            node = self.nodes[event["target"]]
+            if action == "fail":
+                node.fail(t)
+            elif action == "recover":
+                node.recover(t)
+            else:
+                node.set_params(t, params)
+            return
+        edge = self.edges[event["target"]]
+        if action == "partition":
+            edge.set_cut(True)
+        elif action == "heal":
+            edge.set_cut(False)
+            edge.set_latency(edge.base_latency)
+        elif action == "slow":
+            edge.set_latency(params["latency_ms"] / 1000.0)
+
+    def end_warmup(self, t: float, _=None) -> None:
+        self.warm = self.snapshot(t)
+        for node in self.nodes.values():
+            node.warmup_reset(t)
+
+    # -- measurement ---------------------------------------------------------
+    def snapshot(self, t: float) -> tuple:
+        return ({nid: node.counters(t) for nid, node in self.nodes.items()}, self.tally.counters())
+
+    def differences(self, cur: tuple, prev: tuple) -> tuple[dict, tuple]:
+        nodes = {
+            nid: dict(
+                zip(
+                    node.COUNTERS,
+                    [a - b for a, b in zip(cur[0][nid], prev[0][nid], strict=True)],
+                    strict=True,
+                )
+            )
+            for nid, node in self.nodes.items()
+        }
+        tally = tuple(a - b for a, b in zip(cur[1], prev[1], strict=True))
+        return nodes, tally
+
+    def window(self, t: float, length: float, cur: tuple, prev: tuple) -> dict:
+        nodes, (sent, ok, failed, good, _, _) = self.differences(cur, prev)
+        latency = self.tally.window_latency
+        p50, p99 = latency.percentiles((0.5, 0.99))
+        return {
+            "type": "metrics",
+            "t_s": int(ceil(t)),
+            "window": {
+                "throughput_rps": ok / length,
+                "latency_p50_ms": p50 * 1000,
+                "latency_p99_ms": p99 * 1000,
+                "latency_mean_ms": latency.mean() * 1000,
+                "errors_rps": failed / length,
+                "goodput_rps": good / length,
+                "requests_rps": sent / length,
+                "nodes": {nid: node.window(nodes[nid], length) for nid, node in self.nodes.items()},
+            },
+        }
+
+    def results(self, end: tuple, covered: float) -> dict:
+        warm = self.warm if self.warm is not None else end
+        measured = max(0.0, covered - self.warmup)
+        nodes, (_, _, _, _, stale, lost) = self.differences(end, warm)
+        tally = self.tally
+        total = tally.ok + tally.failed
+        latency = tally.latency
+        p50, p95, p99 = latency.percentiles((0.5, 0.95, 0.99))
+        return {
+            "format": 1,
+            "seed": self.seed,
+            "duration_s": covered,
+            "warmup_s": self.warmup,
+            "requests": {
+                "total": total,
+                "ok": tally.ok,
+                "failed": tally.failed,
+                "rejected": tally.rejected,
+                "timed_out": tally.timed_out,
+                "retries": tally.retries,
+            },
+            "availability": tally.ok / total if total else 0.0,
+            "throughput_rps": tally.ok / measured if measured > 0 else 0.0,
+            "goodput_rps": tally.good / measured if measured > 0 else 0.0,
+            "latency_ms": {
+                "mean": latency.mean() * 1000,
+                "p50": p50 * 1000,
+                "p95": p95 * 1000,
+                "p99": p99 * 1000,
+                "max": latency.max * 1000,
+            },
+            "stale_reads": stale,
+            "lost_writes": lost,
+            "nodes": {nid: node.summary(nodes[nid], measured) for nid, node in self.nodes.items()},
+            "failovers": [],
+        }
+
+
+def run(
+    document: dict,
+    *,
+    on_window: Callable[[dict], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    speed: float | str | None = None,
+    timeseries: bool = False,
+) -> dict:
+    """Simulate ``document`` (raw or normalized) and return its results document.
+
+    ``on_window(message)`` receives every closed one-second window; ``should_stop()``
+    is asked at every window boundary and ends the run early (``"stopped": true``)
+    when it answers True; ``speed`` is ``None`` or ``"max"`` (as fast as possible)
+    or simulated seconds per wall second; ``timeseries`` adds the per-window series.
+    Raises ``InvalidDocument`` for a bad document.
+    """
+    wall_start = time.perf_counter()
+    doc = parse(document)
+    if speed is None or speed == "max":
+        kernel = Kernel()
+    else:
+        speed = float(speed)
+        if not speed > 0:
+            raise ValueError(
+                f"speed must be 'max' or a positive number of simulated seconds per second, not {speed!r}"
+            )
+        kernel = PacedKernel(speed)
+    model = Model(doc, kernel)
+    duration = model.duration
+    series: dict[str, list] = {"t_s": [], **{k: [] for k in SERIES}}
+    prev = model.snapshot(0.0)
+    covered = 0.0
+    stopped = False
+    second = 0
+    while covered < duration:
+        second += 1
+        t = min(float(second), duration)
+        kernel.run_until(t)
+        cur = model.snapshot(t)
+        message = rounded(model.window(t, t - covered, cur, prev))
+        model.tally.window_latency = Histogram()
+        prev = cur
+        covered = t
+        if timeseries:
+            window = message["window"]
+            series["t_s"].append(message["t_s"])
+            for key in SERIES:
+                series[key].append(window[key])
+        if on_window is not None:
+            on_window(message)
+        if should_stop is not None and covered < duration and should_stop():
+            stopped = True
+            break
+    results = model.results(prev, covered)
+    if timeseries:
+        results["timeseries"] = series
+    results["stopped"] = stopped
+    results["events_processed"] = kernel.events_processed
+    availability = results["availability"]
+    results = rounded(results)
+    results["availability"] = availability  # exact: ok / total, as the contract checks
+    results["wall_s"] = round(time.perf_counter() - wall_start, 3)
+    return results
