@@ -1,11 +1,20 @@
 """Keeps every error on an API path JSON, including those Django answers before any view runs
-(405 from `require_POST`, for example), as the contract requires."""
+(405 from `require_POST`, for example), as the contract requires; and refuses an API request body
+over the document size limit before reading it."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from playground.errors import is_api, json_error
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 class ApiErrorsAsJson:
@@ -13,6 +22,8 @@ class ApiErrorsAsJson:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_api(request) and _declared_length(request) > settings.MAX_DOCUMENT_BYTES:
+            return json_error(413, f"the request is larger than {settings.MAX_DOCUMENT_BYTES} bytes")
         response = self.get_response(request)
         if response.status_code < 400 or not is_api(request):
             return response

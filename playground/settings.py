@@ -37,7 +37,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",
     "playground.live",
+    "playground.topologies",
+    "playground.accounts",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +176,19 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own default config also prints these: one handler each, no duplicates.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.channels.server": {"level": "WARNING"},
+    },
 }
 
 CSRF_FAILURE_VIEW = "playground.errors.csrf_failure"
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/me"
+LOGOUT_REDIRECT_URL = "/"
+
+# A topology document is small (500 nodes at most); anything much larger is refused with 413.
+MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 1_000_000, minimum=10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_DOCUMENT_BYTES + 10_000

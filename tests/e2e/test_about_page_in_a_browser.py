@@ -1,4 +1,4 @@
-"""A real Chromium loads the home page, whose websocket connects and receives a worker's pulses."""
+"""A real Chromium loads the about page, whose websocket connects and receives a worker's pulses."""
 
 import pathlib
 
@@ -21,10 +21,10 @@ def page(chromium_path):
             browser.close()
 
 
-def test_the_home_page_names_the_app_and_its_websocket_receives_every_pulse(live_app, page):
+def test_the_about_page_names_the_app_and_its_websocket_receives_every_pulse(live_app, page):
     sockets = []
     page.on("websocket", lambda socket: sockets.append(socket))
-    page.goto(live_app.http_url + "/")
+    page.goto(live_app.http_url + "/about")
     assert page.locator("h1").inner_text() == "archplay"
     status = page.locator("#live-status")
     status.and_(page.locator("[data-state=ok]")).wait_for(timeout=20_000)
@@ -37,7 +37,7 @@ def test_the_home_page_names_the_app_and_its_websocket_receives_every_pulse(live
     expect(status).to_have_text("Live: received 5 of 5 messages from a worker", timeout=20_000)
     expect(page.locator("#live-messages li")).to_have_count(5)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "about.png"), full_page=True)
 
 
 def test_static_files_are_served_by_daphne(live_app, page):

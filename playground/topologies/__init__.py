@@ -1,0 +1,1 @@
+"""Topologies: saved documents with immutable numbered revisions, owners and view links."""

@@ -1,0 +1,266 @@
+"""Topologies over HTTP (spec/api.md, "Topologies"). Each view parses, checks access, calls one
+service or selector, and shapes the answer."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import WithJsonSchema
+
+from playground.api_schema import DOCUMENT_SCHEMA_MARK
+from playground.topologies import selectors, services
+from playground.topologies.models import Revision, Topology
+from playground.topologies.ownership import is_owner, owner_fields
+from simulation.format import validate
+
+router = Router(tags=["topologies"])
+
+# Marked here, replaced by a reference to the format's own JSON Schema in the OpenAPI document.
+Document = Annotated[dict[str, Any], WithJsonSchema(DOCUMENT_SCHEMA_MARK)]
+
+
+class Error(Schema):
+    error: str
+    details: list[Any] = []
+
+
+class Conflict(Error):
+    latest_revision: int
+
+
+class CreateBody(Schema):
+    document: Document
+
+
+class SaveBody(Schema):
+    base_revision: int = Field(..., ge=1, description="The revision this save was based on")
+    document: Document
+
+
+class ForkBody(Schema):
+    revision: int | None = Field(None, ge=1, description="Which revision to copy (default: the latest)")
+
+
+class ValidateBody(Schema):
+    document: Any
+
+
+class Created(Schema):
+    id: str
+    revision: int
+    view_url: str
+    edit_url: str
+
+
+class TopologyOut(Schema):
+    id: str
+    name: str
+    revision: int
+    document: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    can_edit: bool
+    view_url: str
+    edit_url: str
+    forked_from: str | None
+
+
+class TopologySummary(Schema):
+    id: str
+    name: str
+    revision: int
+    updated_at: datetime
+    view_url: str
+    edit_url: str
+
+
+class RevisionSummary(Schema):
+    revision: int
+    created_at: datetime
+    name: str
+
+
+class RevisionOut(Schema):
+    revision: int
+    document: dict[str, Any]
+    created_at: datetime
+
+
+class SharedOut(Schema):
+    name: str
+    revision: int
+    document: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    view_url: str
+
+
+class Problem(Schema):
+    node: str | None
+    edge: str | None
+    field: str
+    message: str
+    text: str
+
+
+class Validation(Schema):
+    valid: bool
+    problems: list[Problem]
+
+
+def _author(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def _get_or_404(topology_id: str) -> Topology:
+    topology = selectors.topology_get(topology_id)
+    if topology is None:
+        raise HttpError(404, f"no topology with id {topology_id!r}")
+    return topology
+
+
+def _created(topology: Topology) -> dict:
+    return {"id": topology.id, "revision": topology.latest_revision, "view_url": topology.view_url,
+            "edit_url": topology.edit_url}  # fmt: skip
+
+
+def _topology_out(request: HttpRequest, topology: Topology, revision: Revision) -> dict:
+    return {
+        "id": topology.id,
+        "name": topology.name,
+        "revision": revision.number,
+        "document": revision.document,
+        "created_at": topology.created_at,
+        "updated_at": topology.updated_at,
+        "can_edit": is_owner(request, topology),
+        "view_url": topology.view_url,
+        "edit_url": topology.edit_url,
+        "forked_from": topology.forked_from_id,
+    }
+
+
+@router.post("/validate", response=Validation, summary="Check a document without saving it")
+def validate_document(request: HttpRequest, body: ValidateBody):
+    problems = validate(body.document)
+    return {"valid": not problems, "problems": [problem.to_dict() for problem in problems]}
+
+
+@router.post("/topologies", response={201: Created, 400: Error}, summary="Save a new topology")
+def topology_create(request: HttpRequest, body: CreateBody):
+    topology = services.topology_create(
+        document=body.document, owner_fields=owner_fields(request), author=_author(request)
+    )
+    return Status(201, _created(topology))
+
+
+@router.get("/topologies", response=list[TopologySummary], summary="The caller's topologies")
+def topologies_mine(request: HttpRequest):
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "revision": t.latest_revision,
+            "updated_at": t.updated_at,
+            "view_url": t.view_url,
+            "edit_url": t.edit_url,
+        }  # fmt: skip
+        for t in selectors.topologies_of(request)
+    ]
+
+
+@router.get(
+    "/topologies/{topology_id}", response={200: TopologyOut, 404: Error}, summary="The latest revision"
+)
+def topology_detail(request: HttpRequest, topology_id: str):
+    topology = _get_or_404(topology_id)
+    return _topology_out(request, topology, selectors.revision_get(topology))
+
+
+@router.put(
+    "/topologies/{topology_id}",
+    response={200: TopologyOut, 400: Error, 403: Error, 404: Error, 409: Conflict},
+    summary="Save a new revision; 409 when base_revision is not the latest",
+)
+def revision_save(request: HttpRequest, topology_id: str, body: SaveBody):
+    topology = _get_or_404(topology_id)
+    if not is_owner(request, topology):
+        raise HttpError(403, "only the owner may save this topology: fork it to make your own copy")
+    try:
+        revision = services.revision_save(
+            topology_id=topology.id, base_revision=body.base_revision, document=body.document,
+            author=_author(request),
+        )  # fmt: skip
+    except services.StaleRevision as stale:
+        message = (
+            f"revision {body.base_revision} is not the latest: someone saved revision {stale.latest} in between; "
+            "nothing was overwritten"
+        )
+        return Status(409, {"error": message, "details": [], "latest_revision": stale.latest})
+    return Status(200, _topology_out(request, revision.topology, revision))
+
+
+@router.get("/topologies/{topology_id}/revisions", response={200: list[RevisionSummary], 404: Error},
+            summary="Every revision, newest first")  # fmt: skip
+def revisions_list(request: HttpRequest, topology_id: str):
+    topology = _get_or_404(topology_id)
+    return Status(
+        200,
+        [
+            {"revision": r.number, "created_at": r.created_at, "name": r.document.get("name") or ""}
+            for r in selectors.revisions_list(topology)
+        ],
+    )
+
+
+@router.get("/topologies/{topology_id}/revisions/{number}", response={200: RevisionOut, 404: Error},
+            summary="One revision")  # fmt: skip
+def revision_detail(request: HttpRequest, topology_id: str, number: int):
+    topology = _get_or_404(topology_id)
+    revision = selectors.revision_get(topology, number) if number >= 1 else None
+    if revision is None:
+        raise HttpError(404, f"topology {topology_id!r} has no revision {number}")
+    return Status(
+        200, {"revision": revision.number, "document": revision.document, "created_at": revision.created_at}
+    )
+
+
+def _fork(request: HttpRequest, topology: Topology, number: int | None):
+    revision = selectors.revision_get(topology, number)
+    if revision is None:
+        raise HttpError(404, f"topology has no revision {number}")
+    fork = services.topology_fork(
+        source=topology, revision=revision, owner_fields=owner_fields(request), author=_author(request)
+    )
+    return Status(201, _created(fork))
+
+
+@router.post("/topologies/{topology_id}/fork", response={201: Created, 404: Error},
+             summary="Copy into a new topology owned by the caller")  # fmt: skip
+def topology_fork(request: HttpRequest, topology_id: str, body: ForkBody | None = None):
+    return _fork(request, _get_or_404(topology_id), body.revision if body else None)
+
+
+def _shared_or_404(token: str) -> Topology:
+    topology = selectors.topology_by_share_token(token)
+    if topology is None:
+        raise HttpError(404, "no topology behind this view link")
+    return topology
+
+
+@router.get(
+    "/shared/{token}", response={200: SharedOut, 404: Error}, summary="The document behind a view link"
+)
+def shared_detail(request: HttpRequest, token: str):
+    topology = _shared_or_404(token)
+    revision = selectors.revision_get(topology)
+    shared = {"name": topology.name, "revision": revision.number, "document": revision.document,
+              "created_at": topology.created_at, "updated_at": topology.updated_at, "view_url": topology.view_url}  # fmt: skip
+    return Status(200, shared)
+
+
+@router.post("/shared/{token}/fork", response={201: Created, 404: Error},
+             summary="Copy the topology behind a view link into a new one owned by the caller")  # fmt: skip
+def shared_fork(request: HttpRequest, token: str):
+    return _fork(request, _shared_or_404(token), None)

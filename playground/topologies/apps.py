@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TopologiesConfig(AppConfig):
+    name = "playground.topologies"
+    label = "topologies"
