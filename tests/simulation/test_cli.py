@@ -234,3 +234,24 @@ def test_python_m_simulation_validates_a_good_document(examples_dir):
     process = python_m_simulation("validate", str(examples_dir / "read-heavy-shop.json"))
     assert (process.returncode, process.stderr) == (0, "")
     assert process.stdout.endswith("read-heavy-shop.json: valid (7 nodes, 8 edges)\n")
+
+
+def test_python_m_simulation_runs_a_document_with_the_overrides_applied(examples_dir, tmp_path):
+    process = python_m_simulation(
+        "run", str(examples_dir / "one-server.json"), "--seed", "3", "--duration", "5"
+    )
+    assert (process.returncode, process.stderr) == (0, "")
+    results = json.loads(process.stdout)
+    assert (results["seed"], results["duration_s"]) == (3, 5)
+    assert results["requests"]["total"] > 0
+    assert results["requests"]["ok"] + results["requests"]["failed"] == results["requests"]["total"]
+
+
+def test_python_m_simulation_writes_results_with_timeseries_to_out(examples_dir, tmp_path):
+    out = tmp_path / "results.json"
+    process = python_m_simulation(
+        "run", str(examples_dir / "one-server.json"), "--duration", "3", "--timeseries", "--out", str(out)
+    )
+    assert (process.returncode, process.stdout, process.stderr) == (0, "", "")
+    results = json.loads(out.read_text())
+    assert len(results["timeseries"]["t_s"]) == 3
