@@ -31,7 +31,7 @@ from .components.client import Client
 from .components.database import Database
 from .format import parse
 from .kernel import Kernel, PacedKernel
-from .metrics import Histogram, Tally, rounded
+from .metrics import Tally, rounded
 from .network import Edge
 
 __all__ = ["Model", "run"]
@@ -69,9 +69,9 @@ class Model:
             kernel.schedule(self.warmup, self.end_warmup)
         for event in scenario["events"]:
             kernel.schedule(float(event["at_s"]), self.play, event)
-        for node in self.nodes.values():
-            if isinstance(node, Client):
-                node.start(0.0)
+        self.clients = [n for n in self.nodes.values() if isinstance(n, Client)]
+        for client in self.clients:
+            client.start(0.0)
         if self.warmup <= 0:
             self.warm = self.snapshot(0.0)
 
@@ -121,9 +121,10 @@ class Model:
         return nodes, tally
 
     def window(self, t: float, length: float, cur: tuple, prev: tuple) -> dict:
-        nodes, (sent, ok, failed, good, _, _) = self.differences(cur, prev)
+        nodes, (slow, _, _) = self.differences(cur, prev)
+        clients = [nodes[c.id] for c in self.clients]
         latency = self.tally.window_latency
-        p50, p99 = latency.percentiles((0.5, 0.99))
+        ok, (p50, p99) = latency.count_and_percentiles((0.5, 0.99))
         return {
             "type": "metrics",
             "t_s": int(ceil(t)),
@@ -131,10 +132,10 @@ class Model:
                 "throughput_rps": ok / length,
                 "latency_p50_ms": p50 * 1000,
                 "latency_p99_ms": p99 * 1000,
-                "latency_mean_ms": latency.mean() * 1000,
-                "errors_rps": failed / length,
-                "goodput_rps": good / length,
-                "requests_rps": sent / length,
+                "latency_mean_ms": latency.total / ok * 1000 if ok else 0.0,
+                "errors_rps": sum(d["failed"] for d in clients) / length,
+                "goodput_rps": (ok - slow) / length,
+                "requests_rps": sum(d["sent"] for d in clients) / length,
                 "nodes": {nid: node.window(nodes[nid], length) for nid, node in self.nodes.items()},
             },
         }
@@ -142,9 +143,11 @@ class Model:
     def results(self, end: tuple, covered: float) -> dict:
         warm = self.warm if self.warm is not None else end
         measured = max(0.0, covered - self.warmup)
-        nodes, (_, _, _, _, stale, lost) = self.differences(end, warm)
+        nodes, (_, stale, lost) = self.differences(end, warm)
         tally = self.tally
-        total = tally.ok + tally.failed
+        ok = sum(c.n_ok for c in self.clients)
+        failed = sum(c.n_failed for c in self.clients)
+        total = ok + failed
         latency = tally.latency
         p50, p95, p99 = latency.percentiles((0.5, 0.95, 0.99))
         return {
@@ -154,15 +157,15 @@ class Model:
             "warmup_s": self.warmup,
             "requests": {
                 "total": total,
-                "ok": tally.ok,
-                "failed": tally.failed,
+                "ok": ok,
+                "failed": failed,
                 "rejected": tally.rejected,
                 "timed_out": tally.timed_out,
                 "retries": tally.retries,
             },
-            "availability": tally.ok / total if total else 0.0,
-            "throughput_rps": tally.ok / measured if measured > 0 else 0.0,
-            "goodput_rps": tally.good / measured if measured > 0 else 0.0,
+            "availability": ok / total if total else 0.0,
+            "throughput_rps": ok / measured if measured > 0 else 0.0,
+            "goodput_rps": (ok - tally.slow) / measured if measured > 0 else 0.0,
             "latency_ms": {
                 "mean": latency.mean() * 1000,
                 "p50": p50 * 1000,
@@ -217,7 +220,7 @@ def run(
         kernel.run_until(t)
         cur = model.snapshot(t)
         message = rounded(model.window(t, t - covered, cur, prev))
-        model.tally.window_latency = Histogram()
+        model.tally.window_latency.reset()
         prev = cur
         covered = t
         if timeseries:

@@ -63,8 +63,11 @@ class Kernel:
         heap = self.heap
         pop = heappop
         n = 0
-        while heap and heap[0][0] <= until:
-            t, _, callback, argument = pop(heap)
+        while heap:
+            t, _, callback, argument = event = pop(heap)
+            if t > until:
+                heappush(heap, event)  # cheaper than peeking at heap[0] before every pop
+                break
             callback(t, argument)
             n += 1
         self.events_processed += n

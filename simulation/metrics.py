@@ -2,11 +2,11 @@
 
 A simulation of ten million requests cannot keep ten million latencies. Instead
 every latency lands in a *bucket* of a log-linear histogram (the idea of
-HdrHistogram): each power of two is split into ``SUB_BUCKETS`` equal slices, so a
-bucket is at most 1/128 of its value wide wherever it sits between a microsecond
-and an hour. Reporting the middle of the bucket that holds the wanted rank keeps
-every percentile within 0.4 % of the exact order statistic (half a bucket), with a
-fixed list of about 4,200 integers per histogram. The mean (from an exact sum)
+HdrHistogram): each power of two is split into ``SUB_BUCKETS`` = 64 equal
+slices, so a bucket is at most 1/64 of its value wide wherever it sits between
+half a microsecond and an hour. Reporting the middle of the bucket that holds the
+wanted rank keeps every percentile within 0.8 % of the exact order statistic
+(half a bucket), with a fixed list of about 2,100 integers per histogram. The mean (from an exact sum)
 and the maximum (kept exactly) need no buckets at all.
 
 Counters are *cumulative*: a component only ever adds to them (one integer add
@@ -25,7 +25,13 @@ from itertools import accumulate
 from math import frexp, isfinite, ldexp
 
 __all__ = [
+    "LAST",
+    "MIN_VALUE",
+    "N_BUCKETS",
+    "OFFSET",
+    "SCALE",
     "Histogram",
+    "Tally",
     "SUB_BUCKETS",
     "bucket_of",
     "bucket_value",
@@ -33,24 +39,26 @@ __all__ = [
     "rounded",
 ]
 
-SUB_BUCKETS = 128  # slices per power of two: relative bucket width <= 1/128
+SUB_BUCKETS = 64  # slices per power of two: relative bucket width <= 1/64
 _MIN_EXP = -20  # frexp exponent of the smallest bucketed value (2**-21 s, about 0.5 us)
 _MAX_EXP = 12  # 2**12 s is over an hour; anything slower shares the last bucket
-_MIN_VALUE = ldexp(0.5, _MIN_EXP)
+MIN_VALUE = ldexp(0.5, _MIN_EXP)
 N_BUCKETS = (_MAX_EXP - _MIN_EXP + 1) * SUB_BUCKETS
-# frexp gives x = m * 2**e with 0.5 <= m < 1, so int(m * 2 * SUB) is in [SUB, 2 * SUB).
-_OFFSET = -(_MIN_EXP + 1) * SUB_BUCKETS
-_SCALE = 2 * SUB_BUCKETS
-_LAST = N_BUCKETS - 1
+# frexp gives x = m * 2**e with 0.5 <= m < 1, so int(m * 2 * SUB) is in [SUB, 2 * SUB):
+# the bucket is int(m * SCALE) + e * SUB_BUCKETS + OFFSET (hot code inlines this).
+OFFSET = -(_MIN_EXP + 1) * SUB_BUCKETS
+SCALE = 2 * SUB_BUCKETS
+LAST = N_BUCKETS - 1
+_ZEROS = [0] * N_BUCKETS
 
 
 def bucket_of(x: float) -> int:
     """Index of the bucket that holds ``x`` seconds (values below 0.5 us share bucket 0)."""
-    if x < _MIN_VALUE:
+    if x < MIN_VALUE:
         return 0
     m, e = frexp(x)
-    i = int(m * _SCALE) + e * SUB_BUCKETS + _OFFSET
-    return i if i < _LAST else _LAST
+    i = int(m * SCALE) + e * SUB_BUCKETS + OFFSET
+    return i if i < LAST else LAST
 
 
 def bucket_value(i: int) -> float:
@@ -59,46 +67,63 @@ def bucket_value(i: int) -> float:
         return 0.0
     octave, sub = divmod(i, SUB_BUCKETS)
     e = octave + _MIN_EXP
-    return ldexp((SUB_BUCKETS + sub + 0.5) / _SCALE, e)
+    return ldexp((SUB_BUCKETS + sub + 0.5) / SCALE, e)
 
 
 class Histogram:
     """Counts of values (seconds) in log-linear buckets, with an exact sum and maximum.
 
-    ``add`` is the slow convenience path; hot code computes ``bucket_of`` once and
-    increments ``counts`` of several histograms itself.
+    ``add`` is the convenience path; hot code inlines it (see ``bucket_of``) and
+    keeps only ``counts``, ``total`` and ``max`` up to date: the number of values
+    is the sum of the counts, computed when it is asked for. A histogram whose
+    ``max`` is not kept (None) reports bucket middles unclamped.
     """
 
-    __slots__ = ("counts", "n", "total", "max")
+    __slots__ = ("counts", "total", "max")
 
-    def __init__(self) -> None:
+    def __init__(self, keep_max: bool = True) -> None:
         self.counts = [0] * N_BUCKETS
-        self.n = 0
         self.total = 0.0
-        self.max = 0.0
+        self.max = 0.0 if keep_max else None
 
     def add(self, x: float) -> None:
         self.counts[bucket_of(x)] += 1
-        self.n += 1
         self.total += x
-        if x > self.max:
+        if self.max is not None and x > self.max:
             self.max = x
 
+    def reset(self) -> None:
+        """Empty the histogram in place (hot code holds on to ``counts``)."""
+        self.counts[:] = _ZEROS
+        self.total = 0.0
+        if self.max is not None:
+            self.max = 0.0
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts)
+
     def mean(self) -> float:
-        return self.total / self.n if self.n else 0.0
+        n = self.n
+        return self.total / n if n else 0.0
 
     def percentiles(self, qs: tuple[float, ...]) -> list[float]:
         """Nearest-rank percentiles (q in (0, 1]) from the buckets, never above the exact max."""
-        if not self.n:
-            return [0.0 for _ in qs]
+        return self.count_and_percentiles(qs)[1]
+
+    def count_and_percentiles(self, qs: tuple[float, ...]) -> tuple[int, list[float]]:
+        """The number of values, and ``percentiles(qs)``, in one pass over the buckets."""
         cumulative = list(accumulate(self.counts))
+        n = cumulative[-1]
+        if not n:
+            return 0, [0.0 for _ in qs]
+        top = self.max
         out = []
         for q in qs:
-            rank = max(1, -int(-q * self.n // 1))  # ceil(q * n), at least 1
-            i = bisect_left(cumulative, rank)
-            v = bucket_value(i)
-            out.append(v if v < self.max else self.max)
-        return out
+            rank = max(1, -int(-q * n // 1))  # ceil(q * n), at least 1
+            v = bucket_value(bisect_left(cumulative, rank))
+            out.append(v if top is None or v < top else top)
+        return n, out
 
 
 def round_sig(x: float, digits: int = 6) -> float:
@@ -122,27 +147,26 @@ def rounded(value):
 class Tally:
     """Outcomes of user requests, shared by every client of a run.
 
-    Run totals cover *counted* requests (first sent at or after the warm-up);
-    the ``c_`` counters are cumulative over the whole run by the time they
-    happened, for the engine to difference into windows. ``window_latency`` is
-    replaced at every window boundary.
+    Run totals cover *counted* requests (first sent at or after the warm-up).
+    The clients keep their own ok and failed counts; the tally keeps what the
+    run as a whole needs: the latency histogram of counted successes, failed
+    attempts by reason, retries, successes slower than their client's SLO
+    (goodput = ok - slow), and cumulative counts by time for the windows
+    (``c_slow``; ``stale_reads`` and ``lost_writes`` are counted when they
+    happen). ``window_latency`` is emptied at every window boundary: the
+    window's successes are the sum of its counts.
     """
 
     def __init__(self) -> None:
-        self.ok = 0
-        self.failed = 0
         self.rejected = 0
         self.timed_out = 0
         self.retries = 0
-        self.good = 0
+        self.slow = 0
         self.latency = Histogram()
-        self.c_sent = 0
-        self.c_ok = 0
-        self.c_failed = 0
-        self.c_good = 0
+        self.c_slow = 0
         self.stale_reads = 0
         self.lost_writes = 0
-        self.window_latency = Histogram()
+        self.window_latency = Histogram(keep_max=False)  # reset in place at every window
 
     def counters(self) -> tuple:
-        return (self.c_sent, self.c_ok, self.c_failed, self.c_good, self.stale_reads, self.lost_writes)
+        return (self.c_slow, self.stale_reads, self.lost_writes)

@@ -59,35 +59,6 @@ WRITE = 1
 REPLICATE = 2  # a primary handing a committed write to a sync replica
 
 
-class Request:
-    """One user request: a read or a write of ``key``, with its retry state."""
-
-    __slots__ = (
-        "client",
-        "key",
-        "write",
-        "static",
-        "session",
-        "t_first",
-        "counted",
-        "attempt",
-        "inflight",
-        "deadline",
-    )
-
-    def __init__(self, client, key: int, write: bool, static: bool, session: int, t: float, counted: bool):
-        self.client = client
-        self.key = key
-        self.write = write
-        self.static = static
-        self.session = session
-        self.t_first = t  # end-to-end latency is measured from the first send
-        self.counted = counted  # first sent at or after the warm-up
-        self.attempt = 0
-        self.inflight = 0  # number of the attempt awaiting an answer, 0 when none is
-        self.deadline = None
-
-
 class Call:
     """One hop of a request, from the caller ``pnode`` (on behalf of ``parent``) to a callee.
 
@@ -104,6 +75,47 @@ class Call:
         self.parent = parent
         self.pnode = pnode
         self.alive = True
+
+
+class Request(Call):
+    """One user request: a read or a write of ``key``, with its retry state.
+
+    A request is also the call of its own first attempt (one record per request
+    instead of two: most requests never retry); a retry is a new ``Call``.
+    """
+
+    __slots__ = (
+        "client",
+        "key",
+        "static",
+        "session",
+        "t_first",
+        "counted",
+        "attempts",
+        "inflight",
+        "deadline",
+    )
+
+    def __init__(self, client, key: int, write: bool, static: bool, session: int, t: float, counted: bool):
+        # as the first attempt's call (``parent`` is never read: a request has none)
+        self.op = WRITE if write else READ
+        self.pnode = client
+        self.alive = True
+        self.attempt = 1
+        # as the request
+        self.client = client
+        self.key = key
+        self.static = static
+        self.session = session
+        self.t_first = t  # end-to-end latency is measured from the first send
+        self.counted = counted  # first sent at or after the warm-up
+        self.attempts = 1  # attempts made so far
+        self.inflight = 1  # number of the attempt awaiting an answer, 0 when none is
+        self.deadline = None
+
+    @property
+    def req(self) -> Request:  # a property, not a slot: a self-reference would be a cycle for the GC
+        return self
 
 
 class Edge:

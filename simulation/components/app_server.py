@@ -58,7 +58,8 @@ class AppServer(Server):
 
     def configure(self, params: dict) -> None:
         super().configure(params)
-        self.mean = params["service_ms"] / 1000.0 / params["cpu_speed"]
+        mean = params["service_ms"] / 1000.0 / params["cpu_speed"]
+        self.means = (mean, mean, mean)
 
     def wire(self) -> None:
         self.services = [e for e in self.out if e.target.kind in SERVICE_KINDS]
@@ -74,9 +75,14 @@ class AppServer(Server):
                 self.db_edges = [Edge.through(self.cache_edge, behind[0])]
         self.has_data = bool(self.db_edges or self.cache_edge or self.queue_edge)
         self._release = self.release
+        if not self.services and not self.has_data:
+            self._served = self.finish  # nothing to call: the answer goes out when the service ends
 
-    def service_mean(self, call: Call) -> float:
-        return self.mean
+    def uses(self) -> frozenset[str]:
+        # A read and a write differ only in their data access; shards are picked by key.
+        if not self.has_data:
+            return frozenset()
+        return frozenset(("op", "key"))
 
     def db_edge(self, key: int) -> Edge | None:
         edges = self.db_edges
@@ -92,6 +98,7 @@ class AppServer(Server):
             return
         if self.services:
             job.stage = 0
+            self.waiting.add(job)
             self.services[0].send(t, Call(job.req, job.op, job, self), True)
             return
         self.data(t, job)
@@ -109,6 +116,7 @@ class AppServer(Server):
         if job.op == WRITE:
             if self.queue_edge is not None:
                 job.stage = _QUEUE
+                self.waiting.add(job)
                 self.queue_edge.send(t, Call(req, WRITE, job, self), True)
                 return
             edge = self.db_edge(key)
@@ -120,6 +128,7 @@ class AppServer(Server):
                 self.finish(t, job, OK)
                 return
             job.stage = _DB_WRITE
+            self.waiting.add(job)
             edge.send(t, Call(req, WRITE, job, self), True)
             return
         # a read
@@ -134,6 +143,7 @@ class AppServer(Server):
             self.after(t_now, t, job)
             return
         job.stage = _DB_READ
+        self.waiting.add(job)
         edge.send(t, Call(req, READ, job, self), t == t_now)
 
     @staticmethod

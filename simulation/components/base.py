@@ -21,7 +21,7 @@ rejected, HTTP 503). A call that finds a free worker starts its service at
 once; its completion is one event. After the service the subclass decides what
 happens (``served``): answer now, or call downstream while still holding the
 worker, then ``finish``. Busy workers and queue length are integrated over time
-at every change of state (``_mark``), which gives utilisation (busy worker-time
+at every change of state (see ``Server``), which gives utilisation (busy worker-time
 over available worker-time) and the time-weighted mean queue length exactly,
 with no sampling.
 
@@ -35,11 +35,11 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappush
-from math import exp, log, sqrt
+from math import exp, frexp, log, sqrt
 
 from ..kernel import stream
-from ..metrics import Histogram, bucket_of
-from ..network import REFUSED, REJECTED, Call, reply
+from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS, Histogram
+from ..network import OK, REFUSED, REJECTED, Call, lost, reply
 
 __all__ = ["Node", "Server", "sampler"]
 
@@ -90,6 +90,14 @@ class Node:
 
     def wire(self) -> None:
         """Called once every node and edge exists: find downstream targets."""
+
+    def uses(self) -> frozenset[str]:
+        """Which request attributes this node looks at ("op", "key", "session").
+
+        A client draws only what some node it can reach will look at: a draw
+        nobody reads costs time in every request and changes no result.
+        """
+        return frozenset()
 
     def set_params(self, t: float, params: dict) -> None:
         self.params.update(params)
@@ -162,43 +170,50 @@ class Node:
 
 
 class Server(Node):
-    """``workers`` servers before one FIFO queue; subclasses define ``service_mean`` and ``served``."""
+    """``workers`` servers before one FIFO queue; subclasses set ``means`` and may override ``served``.
+
+    Busy worker-time and queue length are integrated without a clock of their
+    own: the area under "busy workers" up to time t is the sum, over calls,
+    of (end - start), counting calls still in service as ending at t. So
+    ``busy_acc`` subtracts t when a call starts and adds t when it ends, and the
+    area is ``busy_acc + busy * t`` (likewise the queue with enqueue/dequeue
+    times). One addition per change of state, and exact.
+    """
 
     COUNTERS = Node.COUNTERS + ("arrivals", "completed", "busy_area", "queue_area")
 
     def __init__(self, spec: dict, model) -> None:
         self.busy = 0
         self.queue: deque[Call] = deque()
-        self.active: set[Call] = set()
-        self.t_mark = 0.0
-        self.busy_area = 0.0
-        self.queue_area = 0.0
+        self.waiting: set[Call] = set()  # calls whose worker waits for a downstream answer
+        self.busy_acc = 0.0
+        self.queue_acc = 0.0
         self.n_arrivals = 0
         self.n_completed = 0
-        self.latency = Histogram()
+        self.latency = Histogram(keep_max=False)  # arrival to answer; nobody asks for its max
         super().__init__(spec, model)
-        self._served = self.served  # bound once: scheduled for every call
+        self._served = self.served  # bound once: scheduled for every call (wire may pick finish)
 
     def configure(self, params: dict) -> None:
         self.workers = params["workers"]
         self.queue_limit = params.get("queue_limit")
-        self.draw = sampler(
-            self.rng, params.get("service_dist", "exponential"), params.get("service_cv", 1.0)
-        )
+        dist = params.get("service_dist", "exponential")
+        self.exponential = dist == "exponential"
+        self.random = self.rng.random
+        self.draw = sampler(self.rng, dist, params.get("service_cv", 1.0))
+        # Mean service time by call op (READ, WRITE, REPLICATE); subclasses fill it in.
+        self.means = (0.0, 0.0, 0.0)
 
     def set_params(self, t: float, params: dict) -> None:
-        self._mark(t)
         super().set_params(t, params)
         # More workers take waiting calls at once; fewer take effect as busy ones finish.
         while self.up and self.queue and self.busy < self.workers:
+            self.queue_acc += t
             self.start(t, self.queue.popleft())
 
-    def _mark(self, t: float) -> None:
-        dt = t - self.t_mark
-        if dt > 0.0:
-            self.busy_area += self.busy * dt
-            self.queue_area += len(self.queue) * dt
-            self.t_mark = t
+    # The three methods below are the hot path of every simulation: they inline
+    # what would read better as small helpers (drawing, replying), because a
+    # Python call costs as much as the work itself.
 
     def arrive(self, t: float, call: Call) -> None:
         if not self.up:
@@ -206,91 +221,129 @@ class Server(Node):
             return
         self.n_arrivals += 1
         call.t_in = t
-        if self.busy < self.workers:
-            self.start(t, call)
+        busy = self.busy
+        if busy < self.workers:
+            self.busy = busy + 1
+            self.busy_acc -= t
+            mean = self.means[call.op]
+            service = -log(1.0 - self.random()) * mean if self.exponential else self.draw(mean)
+            heappush(self.heap, (t + service, next(self.seq), self._served, call))
         elif self.queue_limit is not None and len(self.queue) >= self.queue_limit:
             self.n_rejected += 1
             reply(t, call, REJECTED, True)
         else:
-            self._mark(t)
+            self.queue_acc -= t
             self.queue.append(call)
 
-    def service_mean(self, call: Call) -> float:
-        raise NotImplementedError
-
     def start(self, t: float, call: Call) -> None:
-        dt = t - self.t_mark
-        if dt > 0.0:
-            self.busy_area += self.busy * dt
-            self.queue_area += len(self.queue) * dt
-            self.t_mark = t
+        """Put ``call`` (already out of the queue) on a free worker at time ``t``."""
         self.busy += 1
-        self.active.add(call)
-        heappush(self.heap, (t + self.draw(self.service_mean(call)), next(self.seq), self._served, call))
+        self.busy_acc -= t
+        mean = self.means[call.op]
+        service = -log(1.0 - self.random()) * mean if self.exponential else self.draw(mean)
+        heappush(self.heap, (t + service, next(self.seq), self._served, call))
 
     def served(self, t: float, call: Call) -> None:
         """The service time of ``call`` is over (subclasses: answer or call downstream)."""
-        if call.alive:
-            self.finish(t, call, 0)
+        self.finish(t, call, OK)
 
     def release(self, t: float, call: Call) -> None:
         """Event form of ``finish`` with success, for answers delayed by folded round trips."""
-        if call.alive:
-            self.finish(t, call, 0)
+        self.finish(t, call, OK)
 
-    def finish(self, t: float, call: Call, status: int) -> None:
+    def finish(self, t: float, call: Call, status: int = OK) -> None:
         """Answer ``call`` at time ``t`` (the current time), free its worker, take the next one."""
-        dt = t - self.t_mark
-        if dt > 0.0:
-            self.busy_area += self.busy * dt
-            self.queue_area += len(self.queue) * dt
-            self.t_mark = t
-        self.busy -= 1
-        self.active.discard(call)
+        if not call.alive:
+            return  # dropped when this node failed
+        self.busy -= 1  # before answering: the answer may come straight back here
+        self.busy_acc += t
+        waiting = self.waiting
+        if waiting:
+            waiting.discard(call)
         call.alive = False
         self.n_completed += 1
-        lat = t - call.t_in
+        latency = t - call.t_in
         hist = self.latency
-        hist.counts[bucket_of(lat)] += 1
-        hist.n += 1
-        hist.total += lat
-        if lat > hist.max:
-            hist.max = lat
-        self.answer(t, call, status)
+        if latency < MIN_VALUE:
+            hist.counts[0] += 1
+        else:
+            m, e = frexp(latency)
+            b = int(m * SCALE) + e * SUB_BUCKETS + OFFSET
+            hist.counts[b if b < LAST else LAST] += 1
+        hist.total += latency
+        # reply(t, call, status, now=True), inlined
+        call.status = status
+        edge = call.edge
+        if edge.cut:
+            lost(t, call)
+        else:
+            pnode = call.pnode
+            ta = t + edge.latency
+            if ta == t or pnode.FOLDABLE:
+                pnode.on_reply(ta, call)
+            else:
+                heappush(self.heap, (ta, next(self.seq), pnode.on_reply, call))
         queue = self.queue
         if queue and self.busy < self.workers:
-            self.start(t, queue.popleft())
+            # The freed worker takes the next waiting call (start(), inlined).
+            self.queue_acc += t
+            nxt = queue.popleft()
+            self.busy += 1
+            self.busy_acc -= t
+            mean = self.means[nxt.op]
+            service = -log(1.0 - self.random()) * mean if self.exponential else self.draw(mean)
+            heappush(self.heap, (t + service, next(self.seq), self._served, nxt))
+
+    def close(self, t: float, call: Call) -> None:
+        """Free the worker of ``call`` and measure it, without answering anybody (see Worker)."""
+        self.busy -= 1
+        self.busy_acc += t
+        self.waiting.discard(call)
+        call.alive = False
+        self.n_completed += 1
+        self.latency.add(t - call.t_in)
 
     def answer(self, t: float, call: Call, status: int) -> None:
+        """Tell the caller of a call dropped by a failure (Worker overrides: nobody waits)."""
         reply(t, call, status, True)
 
+    def held(self) -> list[Call]:
+        """Every call this node holds: waiting, in service, or waiting for a downstream answer.
+
+        Calls in service are not kept in a set (that would cost two set operations
+        per call, for the sake of rare failures): their completion events are found
+        in the calendar instead.
+        """
+        mine = (self._served, getattr(self, "_release", None))
+        in_service = [e[3] for e in self.heap if e[2] in mine and e[3].alive]
+        return list(dict.fromkeys([*self.queue, *in_service, *self.waiting]))
+
     def drop_held(self, t: float) -> None:
-        self._mark(t)
-        held = list(self.queue) + list(self.active)
+        held = self.held()
+        self.queue_acc += len(self.queue) * t
+        self.busy_acc += self.busy * t
         self.queue.clear()
-        self.active.clear()
+        self.waiting.clear()
         self.busy = 0
         for call in held:
             call.alive = False
             self.n_refused += 1
             self.answer(t, call, REFUSED)
 
-    def on_recover(self, t: float) -> None:
-        self._mark(t)
-
     def counters(self, t: float) -> tuple:
-        self._mark(t)
-        return super().counters(t) + (self.n_arrivals, self.n_completed, self.busy_area, self.queue_area)
+        busy_area = self.busy_acc + self.busy * t
+        queue_area = self.queue_acc + len(self.queue) * t
+        return super().counters(t) + (self.n_arrivals, self.n_completed, busy_area, queue_area)
 
     def warmup_reset(self, t: float) -> None:
-        self.latency = Histogram()
+        self.latency.reset()
 
     def window(self, d: dict, length: float) -> dict:
         view = super().window(d, length)
         uptime = length - d["downtime"]
         if uptime > 0:
-            view["utilization"] = min(1.0, d["busy_area"] / (self.workers * uptime))
-        view["queue_len"] = d["queue_area"] / length
+            view["utilization"] = max(0.0, min(1.0, d["busy_area"] / (self.workers * uptime)))
+        view["queue_len"] = max(0.0, d["queue_area"] / length)
         return view
 
     def summary(self, d: dict, measured: float) -> dict:
@@ -302,8 +355,10 @@ class Server(Node):
                 "arrivals": d["arrivals"],
                 "completed": d["completed"],
                 "rejected": d["rejected"],
-                "utilization": min(1.0, d["busy_area"] / (self.workers * uptime)) if uptime > 0 else 0.0,
-                "queue_mean": d["queue_area"] / measured if measured > 0 else 0.0,
+                "utilization": max(0.0, min(1.0, d["busy_area"] / (self.workers * uptime)))
+                if uptime > 0
+                else 0.0,
+                "queue_mean": max(0.0, d["queue_area"] / measured) if measured > 0 else 0.0,
                 "latency_ms": {
                     "mean": self.latency.mean() * 1000,
                     "p50": p50 * 1000,

@@ -221,6 +221,9 @@ class Cache(Node):
         self.flush_delay = params.get("write_behind_flush_ms", 1000.0) / 1000.0
         self.refresh_age = (self.ttl or 0.0) * params.get("refresh_ahead_factor", 0.8)
 
+    def uses(self) -> frozenset[str]:
+        return frozenset(("op", "key"))
+
     def wire(self) -> None:
         behind = [e for e in self.out if e.target.kind == "database"]
         self.db_edge = behind[0] if behind else None

@@ -41,6 +41,9 @@ class Cdn(Node):
         else:
             self.store.capacity = params["capacity"]
 
+    def uses(self) -> frozenset[str]:
+        return frozenset(("key",))
+
     def wire(self) -> None:
         self.origin = self.out[0] if self.out else None
 

@@ -31,11 +31,11 @@ from array import array
 from bisect import bisect
 from heapq import heappush
 from itertools import accumulate
-from math import log
+from math import frexp, log
 
 from ..kernel import stream
-from ..metrics import bucket_of
-from ..network import OK, READ, REJECTED, TIMED_OUT, WRITE, Call, Request
+from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS
+from ..network import OK, REJECTED, TIMED_OUT, Call, Request, lost
 from .base import Node
 
 __all__ = ["Client"]
@@ -57,17 +57,19 @@ def zipf_table(n: int, s: float) -> array:
 class Client(Node):
     kind = "client"
     FOLDABLE = True
-    COUNTERS = Node.COUNTERS + ("sent",)
+    COUNTERS = Node.COUNTERS + ("sent", "failed")
 
     def __init__(self, spec: dict, model) -> None:
         self.tally = model.tally
+        self.window_counts = model.tally.window_latency.counts  # reset in place by the engine
         self.warmup = model.warmup
         self.edge = None
         self.token = 0  # identifies the one pending arrival event
         self.n_sent = 0  # counted requests
         self.n_sent_all = 0
-        self.n_ok = 0
+        self.n_ok = 0  # counted requests (first sent after the warm-up)...
         self.n_failed = 0
+        self.n_failed_all = 0  # ...and all of them, for the windows
         super().__init__(spec, model)
         self.jitter = stream(model.seed, self.id + "\x00retries").random
         self._arrival = self.arrival
@@ -75,7 +77,9 @@ class Client(Node):
         self._retry = self.retry
 
     def configure(self, params: dict) -> None:
+        self.random = self.rng.random
         self.rate = params["rate_rps"]
+        self.period = 1.0 / self.rate  # mean gap between arrivals
         self.constant = params["arrival"] == "constant"
         self.read_ratio = params["read_ratio"]
         self.key_count = params["key_count"]
@@ -85,6 +89,7 @@ class Client(Node):
         self.max_retries = params["max_retries"]
         self.backoff = params["retry_backoff_ms"] / 1000.0
         self.slo = None if params.get("slo_ms") is None else params["slo_ms"] / 1000.0
+        self.plain = False  # until start() knows better
         self.zipf = None
         if params["key_distribution"] == "zipf":
             self.zipf = zipf_table(self.key_count, float(params["zipf_s"]))
@@ -93,52 +98,85 @@ class Client(Node):
         self.edge = self.out[0] if self.out else None
 
     def start(self, t: float) -> None:
-        heappush(self.heap, (t + self.gap(), next(self.seq), self._arrival, self.token))
+        """Plan what to draw (by what the reachable nodes look at) and schedule the first arrival."""
+        seen, stack, uses = {self.id}, [e.target for e in self.out], set()
+        while stack:
+            node = stack.pop()
+            if node.id in seen:
+                continue
+            seen.add(node.id)
+            uses |= node.uses()
+            stack.extend(e.target for e in node.out)
+        self.draw_op = "op" in uses
+        self.draw_key = "key" in uses
+        self.draw_session = "session" in uses
+        self.plain = not uses and self.static_ratio == 0.0  # nothing to draw but the arrival
+        if self.edge is not None:
+            self.schedule_arrival(t)
+
+    def schedule_arrival(self, t: float) -> None:
+        gap = self.period if self.constant else -log(1.0 - self.rng.random()) * self.period
+        heappush(self.heap, (t + gap, next(self.seq), self._arrival, self.token))
 
     def set_params(self, t: float, params: dict) -> None:
         rate = self.rate
         super().set_params(t, params)
-        if self.rate != rate or "arrival" in params:
-            self.token += 1
-            self.start(t)
+        if self.edge is not None and (self.rate != rate or "arrival" in params):
+            self.token += 1  # the pending arrival is abandoned: draw the next gap at the new rate
+            self.schedule_arrival(t)
 
-    def gap(self) -> float:
-        if self.constant:
-            return 1.0 / self.rate
-        return -log(1.0 - self.rng.random()) / self.rate
-
-    # -- the hot path --------------------------------------------------------
+    # -- the hot path: one event per arrival, inlined ------------------------------
     def arrival(self, t: float, token: int) -> None:
         if token != self.token:
             return  # superseded by a rate change
-        random = self.rng.random
-        gap = 1.0 / self.rate if self.constant else -log(1.0 - random()) / self.rate
+        random = self.random
+        gap = self.period if self.constant else -log(1.0 - random()) * self.period
         heappush(self.heap, (t + gap, next(self.seq), self._arrival, token))
-        if not self.up or self.edge is None:
+        if not self.up:
             return
-        write = random() >= self.read_ratio
-        if self.zipf is None:
-            key = int(random() * self.key_count)
+        if self.plain:
+            write = static = False
+            key = session = 0
         else:
-            table = self.zipf
-            key = bisect(table, random() * table[-1])
-            if key >= self.key_count:
-                key = self.key_count - 1
-        static = self.static_ratio > 0.0 and random() < self.static_ratio
-        session = int(random() * self.session_count)
+            write = self.draw_op and random() >= self.read_ratio
+            key = 0
+            if self.draw_key:
+                if self.zipf is None:
+                    key = int(random() * self.key_count)
+                else:
+                    table = self.zipf
+                    key = bisect(table, random() * table[-1])
+                    if key >= self.key_count:
+                        key = self.key_count - 1
+            session = int(random() * self.session_count) if self.draw_session else 0
+            static = self.static_ratio > 0.0 and random() < self.static_ratio
         counted = t >= self.warmup
         req = Request(self, key, write, static, session, t, counted)
         self.n_sent_all += 1
-        self.tally.c_sent += 1
         if counted:
             self.n_sent += 1
-        self.send(t, req)
+        if self.timeout is not None:
+            req.deadline = t + self.timeout
+            heappush(self.heap, (req.deadline, next(self.seq), self._timeout, req))
+        # edge.send(t, req, now=True), inlined: the request is the call of its first attempt
+        call = req
+        edge = self.edge
+        call.edge = edge
+        if edge.cut:
+            lost(t, call)
+            return
+        ta = t + edge.latency
+        if ta == t or edge.fold:
+            edge.arrive(ta, call)
+        else:
+            heappush(self.heap, (ta, next(self.seq), edge.arrive, call))
 
     def send(self, t: float, req: Request) -> None:
-        req.attempt += 1
-        n = req.attempt
+        """Send another attempt of ``req`` (a retry)."""
+        req.attempts += 1
+        n = req.attempts
         req.inflight = n
-        call = Call(req, WRITE if req.write else READ, None, self)
+        call = Call(req, req.op, None, self)
         call.attempt = n
         if self.timeout is not None:
             req.deadline = t + self.timeout
@@ -149,33 +187,31 @@ class Client(Node):
         req = call.req
         if call.attempt != req.inflight:
             return  # an answer to an attempt already given up on
-        if req.deadline is not None and t > req.deadline:
+        if self.timeout is not None and req.deadline is not None and t > req.deadline:
             return  # too late: the timeout event settles it
         if call.status != OK:
             self.attempt_failed(t, req, call.status)
             return
         req.inflight = 0
         latency = t - req.t_first
+        if latency < MIN_VALUE:
+            b = 0
+        else:
+            m, e = frexp(latency)
+            b = int(m * SCALE) + e * SUB_BUCKETS + OFFSET
+            if b > LAST:
+                b = LAST
+        self.window_counts[b] += 1
         tally = self.tally
-        b = bucket_of(latency)
-        wl = tally.window_latency
-        wl.counts[b] += 1
-        wl.n += 1
-        wl.total += latency
-        if latency > wl.max:
-            wl.max = latency
-        tally.c_ok += 1
-        good = self.slo is None or latency <= self.slo
-        if good:
-            tally.c_good += 1
+        tally.window_latency.total += latency
+        if self.slo is not None and latency > self.slo:
+            tally.c_slow += 1  # ok, but too slow to count towards goodput
+            if req.counted:
+                tally.slow += 1
         if req.counted:
             self.n_ok += 1
-            tally.ok += 1
-            if good:
-                tally.good += 1
             h = tally.latency
             h.counts[b] += 1
-            h.n += 1
             h.total += latency
             if latency > h.max:
                 h.max = latency
@@ -197,16 +233,15 @@ class Client(Node):
                 tally.rejected += 1
             elif status == TIMED_OUT:
                 tally.timed_out += 1
-        if req.attempt <= self.max_retries:
+        if req.attempts <= self.max_retries:
             if req.counted:
                 tally.retries += 1
-            delay = self.backoff * 2 ** (req.attempt - 1) * (0.5 + self.jitter())
+            delay = self.backoff * 2 ** (req.attempts - 1) * (0.5 + self.jitter())
             heappush(self.heap, (t + delay, next(self.seq), self._retry, req))
             return
-        tally.c_failed += 1
+        self.n_failed_all += 1
         if req.counted:
             self.n_failed += 1
-            tally.failed += 1
 
     def retry(self, t: float, req: Request) -> None:
         if self.edge is None:
@@ -215,7 +250,7 @@ class Client(Node):
 
     # -- measurement ---------------------------------------------------------
     def counters(self, t: float) -> tuple:
-        return super().counters(t) + (self.n_sent_all,)
+        return super().counters(t) + (self.n_sent_all, self.n_failed_all)
 
     def window(self, d: dict, length: float) -> dict:
         view = super().window(d, length)

@@ -81,9 +81,12 @@ class Database(Server):
     def configure(self, params: dict) -> None:
         super().configure(params)
         self.role = params["role"]
-        self.read_mean = params["read_ms"] / 1000.0
-        self.write_mean = params["write_ms"] / 1000.0
+        read, write = params["read_ms"] / 1000.0, params["write_ms"] / 1000.0
+        self.means = (read, write, write)  # READ, WRITE, REPLICATE
         self.read_from = params.get("read_from")
+
+    def uses(self) -> frozenset[str]:
+        return frozenset(("op", "key"))
 
     def wire(self) -> None:
         """Join replication groups (called for every database before other nodes wire)."""
@@ -124,9 +127,6 @@ class Database(Server):
         for db in databases:
             if db.read_from is None:
                 db.read_from = "replicas" if db.replicas else "primary"
-
-    def service_mean(self, call: Call) -> float:
-        return self.read_mean if call.op == READ else self.write_mean
 
     # -- routing -------------------------------------------------------------
     def arrive(self, t: float, call: Call) -> None:
@@ -169,6 +169,7 @@ class Database(Server):
             if waiting:
                 call.stage = _WAIT_REPLICAS
                 call.aux = len(waiting)
+                self.waiting.add(call)
                 for replica in waiting:
                     edge = self.edge_to(replica)
                     edge.send(t, Call(call.req, REPLICATE, call, self), True)

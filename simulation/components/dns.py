@@ -40,6 +40,9 @@ class Dns(Node):
         self.policy = params["policy"]
         self.lookup_time = params["lookup_ms"] / 1000.0
 
+    def uses(self) -> frozenset[str]:
+        return frozenset(("session",))
+
     def wire(self) -> None:
         self.edges = list(self.out)
 

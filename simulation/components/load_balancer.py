@@ -84,6 +84,9 @@ class LoadBalancer(Node):
         self.interval = params["health_check_interval_ms"] / 1000.0
         self.threshold = params["unhealthy_threshold"]
 
+    def uses(self) -> frozenset[str]:
+        return frozenset(("key", "session"))
+
     def wire(self) -> None:
         self.edges = list(self.out)
         self.targets = [e.target for e in self.edges]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappush
+from math import log
 
 from ..network import OK, REJECTED, WRITE, Call, reply
 from .base import Node, Server
@@ -47,6 +48,9 @@ class Queue(Node):
 
     def configure(self, params: dict) -> None:
         self.capacity = params.get("capacity")
+
+    def uses(self) -> frozenset[str]:
+        return frozenset(("op", "key"))
 
     def wire(self) -> None:
         self.workers = [e.target for e in self.out if e.target.kind == "worker"]
@@ -141,13 +145,11 @@ class Worker(Server):
     def configure(self, params: dict) -> None:
         super().configure(dict(params, queue_limit=None))
         self.mean = params["service_ms"] / 1000.0
+        self.means = (self.mean, self.mean, self.mean)
 
     def wire(self) -> None:
         dbs = [e for e in self.out if e.target.kind == "database"]
         self.db_edge = dbs[0] if dbs else None
-
-    def service_mean(self, call: Call) -> float:
-        return self.mean
 
     def arrive(self, t: float, call: Call) -> None:
         # Workers are fed by their queues, not called: anything sent to one is refused.
@@ -158,21 +160,22 @@ class Worker(Server):
         self.n_arrivals += 1
         job.t_in = t
         job.aux = source
-        self._mark(t)
         self.busy += 1
-        self.active.add(job)
+        self.busy_acc -= t
         fetch = self.fetch.get(source)
         if fetch is None:
             fetch = 0.0
             for edge in source.out:
                 if edge.target is self:
                     fetch = edge.latency
-        heappush(self.heap, (t + fetch + self.draw(self.mean), next(self.seq), self._served, job))
+        service = -log(1.0 - self.random()) * self.mean if self.exponential else self.draw(self.mean)
+        heappush(self.heap, (t + fetch + service, next(self.seq), self._served, job))
 
     def served(self, t: float, job: Call) -> None:
         if not job.alive:
             return
         if self.db_edge is not None:
+            self.waiting.add(job)
             self.db_edge.send(t, Call(job.req, WRITE, job, self), True)
             return
         self.finish(t, job, OK)
@@ -183,14 +186,15 @@ class Worker(Server):
             self.finish(t, job, child.status)
 
     def answer(self, t: float, job: Call, status: int) -> None:
-        """No caller waits for a job. A failed worker hands its jobs back; a failed write is lost."""
-        if not self.up:
-            job.aux.give_back(t, Call(job.req, WRITE, None, None))
-        elif status != OK:
-            self.tally.lost_writes += 1
+        """This worker failed holding ``job``: it goes back to its queue (nobody waits for an answer)."""
+        job.aux.give_back(t, Call(job.req, WRITE, None, None))
 
-    def finish(self, t: float, job: Call, status: int) -> None:
-        super().finish(t, job, status)
+    def finish(self, t: float, job: Call, status: int = OK) -> None:
+        if not job.alive:
+            return
+        self.close(t, job)
+        if status != OK:
+            self.tally.lost_writes += 1  # acknowledged to the client, never written
         self.pull(t)
 
     def pull(self, t: float) -> None:
