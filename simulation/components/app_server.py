@@ -74,9 +74,13 @@ class AppServer(Server):
             if behind:
                 self.db_edges = [Edge.through(self.cache_edge, behind[0])]
         self.has_data = bool(self.db_edges or self.cache_edge or self.queue_edge)
+        keyspaces = [getattr(e.target, "keyspace", None) for e in self.db_edges]
+        self.db_latest = [k.latest for k in keyspaces] if all(keyspaces) else []
         self._release = self.release
-        if not self.services and not self.has_data:
-            self._served = self.finish  # nothing to call: the answer goes out when the service ends
+        if not self.services:
+            # No service calls: the end of service goes straight to the data access,
+            # or, with no data to access either, straight to the answer.
+            self._served = self.data if self.has_data else self.finish
 
     def uses(self) -> frozenset[str]:
         # A read and a write differ only in their data access; shards are picked by key.
@@ -92,26 +96,34 @@ class AppServer(Server):
             return edges[0]
         return edges[key_shard(key, len(edges))]
 
+    def latest_versions(self, key: int) -> dict | None:
+        """The latest committed versions of the group holding ``key`` (to judge cache hits), if known."""
+        latest = self.db_latest
+        if not latest:
+            return None
+        return latest[0] if len(latest) == 1 else latest[key_shard(key, len(latest))]
+
     # -- after the service time -----------------------------------------------
     def served(self, t: float, job: Call) -> None:
         if not job.alive:
             return
-        if self.services:
-            job.stage = 0
-            self.waiting.add(job)
-            self.services[0].send(t, Call(job.req, job.op, job, self), True)
-            return
-        self.data(t, job)
+        job.stage = 0
+        self.waiting.add(job)
+        self.services[0].send(t, Call(job.req, job.op, job, self), True)
 
     def data(self, t: float, job: Call) -> None:
-        """Read or write the data this request is about; ``t`` is the current time."""
+        """Read or write the data this request is about; ``t`` is the current time.
+
+        Scheduled directly as the end of service when there are no service calls to make.
+        """
+        if not job.alive:
+            return
         req = job.req
         if req.static or not self.has_data:
             self.finish(t, job, OK)
             return
         cache = self.cache
-        cache_edge = self.cache_edge
-        cache_usable = cache is not None and cache.up and not cache_edge.cut
+        cache_usable = cache is not None and cache.up and not self.cache_edge.cut
         key = req.key
         if job.op == WRITE:
             if self.queue_edge is not None:
@@ -122,7 +134,7 @@ class AppServer(Server):
             edge = self.db_edge(key)
             if cache_usable and cache.write_behind:
                 cache.write_behind_put(t, key, edge)
-                self.after(t, t + 2 * cache_edge.latency + cache.hit_time, job)
+                self.after(t, t + 2 * self.cache_edge.latency + cache.hit_time, job)
                 return
             if edge is None:
                 self.finish(t, job, OK)
@@ -131,28 +143,24 @@ class AppServer(Server):
             self.waiting.add(job)
             edge.send(t, Call(req, WRITE, job, self), True)
             return
-        # a read
-        edge = self.db_edge(key)
+        # a read: the cache first, if it can be reached
         t_now = t
         if cache_usable:
-            t = t_now + 2 * cache_edge.latency + cache.hit_time
-            if cache.lookup(t_now, key, self.keyspace_of(edge)):
-                self.after(t_now, t, job)
+            t = t_now + 2 * self.cache_edge.latency + cache.hit_time
+            if cache.lookup(t_now, key, self.latest_versions(key)):
+                if t == t_now:
+                    self.finish(t, job, OK)
+                else:
+                    heappush(self.heap, (t, next(self.seq), self._release, job))
                 return
-        if edge is None:
+        edges = self.db_edges
+        if not edges:
             self.after(t_now, t, job)
             return
+        edge = edges[0] if len(edges) == 1 else edges[key_shard(key, len(edges))]
         job.stage = _DB_READ
         self.waiting.add(job)
         edge.send(t, Call(req, READ, job, self), t == t_now)
-
-    @staticmethod
-    def keyspace_of(edge: Edge | None) -> dict | None:
-        """The latest committed versions behind ``edge`` (to judge a cache hit stale), if known."""
-        if edge is None:
-            return None
-        keyspace = getattr(edge.target, "keyspace", None)
-        return keyspace.latest if keyspace is not None else None
 
     def after(self, now: float, t_done: float, job: Call) -> None:
         """Finish ``job`` successfully at ``t_done``: at once if that is ``now``, else by an event."""

@@ -211,6 +211,7 @@ class Cache(Node):
             self.store = STORES[self.eviction](params["capacity"])
         else:
             self.store.capacity = params["capacity"]
+        self.lru = self.store.data if self.eviction == "lru" else None
         ttl = params["ttl_s"]
         self.ttl = None if ttl is None else float(ttl)
         strategy = params["strategy"]
@@ -232,7 +233,13 @@ class Cache(Node):
     def lookup(self, t: float, key: int, latest: dict | None) -> bool:
         """Read ``key`` at time ``t``: True on a hit. ``latest``: committed versions, to judge staleness."""
         self.n_arrivals += 1
-        entry = self.store.get(key)
+        lru = self.lru
+        if lru is not None:  # the common policy, inlined
+            entry = lru.get(key)
+            if entry is not None:
+                lru.move_to_end(key)
+        else:
+            entry = self.store.get(key)
         if entry is None:
             self.n_misses += 1
             return False

@@ -142,13 +142,15 @@ class Database(Server):
         Server.arrive(self, t, call)
 
     def pick_reader(self) -> Database:
-        candidates = [r for r in self.replicas if r.up]
-        if self.read_from == "any":
-            candidates.append(self)
-        if not candidates:
-            return self
-        self.read_turn += 1
-        return candidates[self.read_turn % len(candidates)]
+        """The next database in turn for a read: a replica that is up (or, with ``any``, us too)."""
+        replicas = self.replicas
+        n = len(replicas) + (1 if self.read_from == "any" else 0)
+        for _ in range(n):
+            turn = self.read_turn = (self.read_turn + 1) % n
+            reader = replicas[turn] if turn < len(replicas) else self
+            if reader.up:
+                return reader
+        return self
 
     # -- after the service time -----------------------------------------------
     def served(self, t: float, call: Call) -> None:

@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect
+from heapq import heappush
 from math import ceil, inf
 
-from ..network import REFUSED, Call, reply
+from ..network import REFUSED, Call, lost, reply
 from .base import Node
 
 __all__ = ["LoadBalancer"]
@@ -187,17 +188,30 @@ class LoadBalancer(Node):
             self.refuse(t, call)
             return
         self.n_arrivals += 1
-        k = self.choose(t, call.req)
-        if k < 0:
-            self.n_refused += 1
-            reply(t, call, REFUSED)
-            return
-        self.outstanding[k] += 1
+        outstanding = self.outstanding
+        if self.algorithm == "least_connections" and t < self.all_healthy_until:
+            # The common case, inlined: every target believed healthy.
+            k = outstanding.index(min(outstanding))
+        else:
+            k = self.choose(t, call.req)
+            if k < 0:
+                self.n_refused += 1
+                reply(t, call, REFUSED)
+                return
+        outstanding[k] += 1
         self.sent[k] += 1
         self.active.add(call)
         child = Call(call.req, call.op, call, self)
         child.aux = k
-        self.edges[k].send(t + self.overhead, child)
+        # edges[k].send(t + overhead, child), inlined
+        edge = self.edges[k]
+        child.edge = edge
+        if edge.cut:
+            lost(t, child)
+        elif edge.fold:
+            edge.arrive(t + self.overhead + edge.latency, child)
+        else:
+            heappush(self.heap, (t + self.overhead + edge.latency, next(self.seq), edge.arrive, child))
 
     def on_reply(self, t: float, child: Call) -> None:
         self.outstanding[child.aux] -= 1
