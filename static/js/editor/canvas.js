@@ -1,0 +1,630 @@
+// The canvas: an AntV X6 graph (vendored UMD build, global `X6`) holding one node cell per
+// component and one edge cell per wire, with X6's own plugins for selection, snaplines, the
+// minimap, undo/redo history, drag-and-drop from the palette and PNG/SVG export.
+//
+// The cells' data is the document (see diagram.js); everything drawn (label text, icon, outline,
+// problem badge, replication style) is derived from that data, the selection and the current
+// problems by `decorate*`. Derived drawing is applied with {ignoreHistory: true}, so undo and redo
+// see only real edits: adding, moving, deleting, connecting, and data changes (params, labels).
+// Text from the document only ever reaches the page as SVG text content, never as markup.
+
+import {
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  connectionProblem,
+  edgeData,
+  edgeDocId,
+  edgeToDocument,
+  freshId,
+  layout,
+  newEdgeParams,
+  nodeData,
+  nodeToDocument,
+} from "./diagram.js";
+import { iconDataUri, kindColor } from "./icons.js";
+
+const X6 = window.X6;
+const QUIET = { ignoreHistory: true };
+const ACCENT = "#2563eb";
+const DANGER = "#dc2626";
+const REPLICATION = "#7c3aed";
+
+let shapesRegistered = false;
+
+function registerShapes() {
+  if (shapesRegistered) return;
+  shapesRegistered = true;
+  const port = {
+    attrs: {
+      circle: { r: 5, magnet: true, stroke: ACCENT, strokeWidth: 1.5, fill: "#fff", class: "ap-port" },
+    },
+  };
+  X6.Graph.registerNode("archplay-node", {
+    width: NODE_WIDTH,
+    height: NODE_HEIGHT,
+    markup: [
+      { tagName: "rect", selector: "body" },
+      { tagName: "rect", selector: "stripe" },
+      { tagName: "rect", selector: "iconBack" },
+      { tagName: "image", selector: "icon" },
+      { tagName: "text", selector: "label" },
+      { tagName: "text", selector: "caption" },
+      {
+        tagName: "g",
+        selector: "badge",
+        children: [
+          { tagName: "circle", selector: "badgeDot" },
+          { tagName: "text", selector: "badgeText" },
+        ],
+      },
+    ],
+    attrs: {
+      body: { refWidth: "100%", refHeight: "100%", rx: 10, ry: 10, fill: "#ffffff", stroke: "#cfd6e3", strokeWidth: 1.5 },
+      stripe: { x: 0, y: 8, width: 4, refHeight: -16, rx: 2, fill: "#64748b" },
+      iconBack: { x: 12, y: 12, width: 32, height: 32, rx: 8, fill: "#f1f5f9" },
+      icon: { x: 16, y: 16, width: 24, height: 24 },
+      label: {
+        x: 54, y: 21, fontSize: 13, fontWeight: 600, fill: "#0f172a", textAnchor: "start",
+        textVerticalAnchor: "middle", fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+      },
+      caption: {
+        x: 54, y: 39, fontSize: 11, fill: "#64748b", textAnchor: "start", textVerticalAnchor: "middle",
+        fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+      },
+      badge: { display: "none", transform: `translate(${NODE_WIDTH - 2}, 2)`, cursor: "help" },
+      badgeDot: { r: 9, fill: DANGER, stroke: "#fff", strokeWidth: 2 },
+      badgeText: {
+        text: "!", fill: "#fff", fontSize: 12, fontWeight: 700, textAnchor: "middle", textVerticalAnchor: "middle",
+        fontFamily: "system-ui, sans-serif",
+      },
+    },
+    ports: {
+      groups: { top: { position: "top", ...port }, right: { position: "right", ...port },
+                bottom: { position: "bottom", ...port }, left: { position: "left", ...port } },
+      items: [{ group: "top" }, { group: "right" }, { group: "bottom" }, { group: "left" }],
+    },
+  });
+  X6.Graph.registerEdge("archplay-edge", {
+    inherit: "edge",
+    attrs: {
+      line: { stroke: "#94a3b8", strokeWidth: 1.6, targetMarker: { name: "block", width: 10, height: 7 } },
+    },
+    connector: { name: "smooth" },
+  });
+}
+
+function truncate(text, max) {
+  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}
+
+export class Canvas {
+  /**
+   * container: the element the graph fills; minimapContainer: where the minimap goes;
+   * kinds: schema kinds by name (for captions); readOnly: pan, zoom and select only;
+   * on: {change(), selection(cells), refused(message)} callbacks.
+   */
+  constructor({ container, minimapContainer, kinds, readOnly, on }) {
+    registerShapes();
+    this.kinds = kinds;
+    this.readOnly = readOnly;
+    this.on = on;
+    this.problems = { nodes: new Map(), edges: new Map() };
+    this.placed = new Set(); // node ids whose canvas position goes into the document
+    this.clipboard = null;
+    this.loading = false;
+    const graph = new X6.Graph({
+      container,
+      autoResize: true,
+      background: { color: "#f8fafc" },
+      grid: { visible: true, size: 10, type: "dot", args: { color: "#c3cbd8", thickness: 1.2 } },
+      panning: { enabled: true, eventTypes: ["leftMouseDown", "mouseWheel"] },
+      mousewheel: { enabled: true, modifiers: ["ctrl", "meta"], factor: 1.1, minScale: 0.2, maxScale: 3 },
+      scaling: { min: 0.2, max: 3 },
+      interacting: readOnly
+        ? { nodeMovable: false, edgeMovable: false, magnetConnectable: false, arrowheadMovable: false,
+            vertexMovable: false, vertexAddable: false, vertexDeletable: false, edgeLabelMovable: false }
+        : { edgeLabelMovable: false, vertexAddable: false, edgeMovable: false },
+      connecting: {
+        router: "normal",
+        connector: { name: "smooth" },
+        anchor: "center",
+        connectionPoint: "boundary",
+        allowBlank: false,
+        allowLoop: false,
+        allowMulti: false,
+        allowEdge: false,
+        allowNode: true,
+        allowPort: true,
+        highlight: true,
+        snap: { radius: 24 },
+        createEdge: () => graph.createEdge({ shape: "archplay-edge", data: edgeData({}) }),
+        validateConnection: ({ sourceCell, targetCell, edge }) => {
+          if (!sourceCell || !targetCell || !targetCell.isNode()) return false;
+          return !this.connectionProblem(sourceCell.id, targetCell.id, edge);
+        },
+        validateEdge: ({ edge }) => {
+          const problem = this.connectionProblem(edge.getSourceCellId(), edge.getTargetCellId(), edge);
+          if (problem) this.on.refused(problem);
+          return !problem;
+        },
+      },
+      highlighting: {
+        magnetAvailable: { name: "className", args: { className: "ap-magnet-available" } },
+        magnetAdsorbed: { name: "stroke", args: { padding: 4, attrs: { stroke: ACCENT, strokeWidth: 3 } } },
+      },
+    });
+    this.graph = graph;
+    // The UMD build does not add the plugins' shortcut methods to Graph (graph.undo() and the
+    // like), so the plugins are called directly.
+    this.selection = new X6.Selection({
+        enabled: true,
+        multiple: true,
+        rubberband: true,
+        modifiers: "shift",
+        movable: !readOnly,
+        showNodeSelectionBox: true,
+        pointerEvents: "none",
+    });
+    graph.use(this.selection);
+    this.history = null;
+    if (!readOnly) {
+      graph.use(new X6.Snapline({ enabled: true, sharp: true }));
+      this.history = new X6.History({
+        enabled: true,
+        beforeAddCommand: (event, args) => !(args && args.options && args.options.ignoreHistory),
+      });
+      graph.use(this.history);
+    }
+    if (minimapContainer) {
+      graph.use(new X6.MiniMap({ container: minimapContainer, width: 180, height: 116, padding: 8, scalable: false }));
+    }
+    this.exporter = new X6.Export();
+    graph.use(this.exporter);
+    this.dnd = readOnly
+      ? null
+      : new X6.Dnd({
+          target: graph,
+          scaled: false,
+          getDropNode: (dragging) => this.createNode(dragging.getData().kind),
+        });
+    this.listen();
+  }
+
+  listen() {
+    const graph = this.graph;
+    const changed = (args) => {
+      if (this.loading || (args && args.options && args.options.ignoreHistory)) return;
+      this.on.change();
+    };
+    graph.on("cell:added", changed);
+    graph.on("cell:removed", changed);
+    graph.on("cell:change:*", changed);
+    graph.on("node:change:data", ({ node }) => this.decorateNode(node));
+    graph.on("edge:change:data", ({ edge }) => this.decorateEdge(edge));
+    graph.on("node:change:position", ({ node, options }) => {
+      if (!this.loading && !(options && options.ignoreHistory)) this.placed.add(node.id);
+    });
+    graph.on("node:added", ({ node }) => {
+      this.placed.add(node.id);
+      this.decorateNode(node);
+    });
+    graph.on("edge:added", ({ edge }) => this.decorateEdge(edge));
+    graph.on("edge:connected", ({ isNew, edge }) => {
+      if (!isNew) return;
+      // Wires join components, not ports: the document has no ports, and a reloaded diagram
+      // draws every wire centre to centre, so a new one does the same. Inside X6's
+      // "add-edge" batch, so one undo removes the whole wire.
+      const source = edge.getSourceCellId();
+      const target = edge.getTargetCellId();
+      edge.setSource({ cell: source });
+      edge.setTarget({ cell: target });
+      const params = newEdgeParams(this.kindOf(source), this.kindOf(target));
+      edge.setData({ ...edgeData({}), params }, { overwrite: true });
+    });
+    graph.on("selection:changed", () => {
+      for (const cell of graph.getCells()) {
+        if (cell.isNode()) this.decorateNode(cell);
+        else this.decorateEdge(cell);
+      }
+      this.on.selection(this.selected());
+    });
+    graph.on("history:change", () => this.on.history && this.on.history());
+    // Right-click is for panning's sake only: no browser menu over the canvas.
+    graph.container.addEventListener("contextmenu", (event) => event.preventDefault());
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  kindOf(nodeId) {
+    const cell = this.graph.getCellById(nodeId);
+    return cell && cell.isNode() ? cell.getData().kind : undefined;
+  }
+
+  nodes() {
+    return this.graph.getNodes().map((node) => {
+      const data = node.getData();
+      return { id: node.id, kind: data.kind, label: data.label, data };
+    });
+  }
+
+  wires(except) {
+    return this.graph
+      .getEdges()
+      .filter((edge) => edge !== except)
+      .map((edge) => ({ source: edge.getSourceCellId(), target: edge.getTargetCellId() }));
+  }
+
+  connectionProblem(sourceId, targetId, except) {
+    const kinds = Object.fromEntries(this.graph.getNodes().map((node) => [node.id, node.getData().kind]));
+    return connectionProblem(sourceId, targetId, kinds, this.wires(except));
+  }
+
+  edgeDocId(edge) {
+    return edgeDocId(edge.getSourceCellId(), edge.getTargetCellId(), edge.getData());
+  }
+
+  /** The nodes and edges of the document, in canvas order. */
+  toDocument() {
+    const nodes = this.graph.getNodes().map((node) => {
+      const position = this.placed.has(node.id) ? node.getPosition() : null;
+      return nodeToDocument(node.id, node.getData(), position);
+    });
+    const edges = this.graph
+      .getEdges()
+      .map((edge) => edgeToDocument(edge.getSourceCellId(), edge.getTargetCellId(), edge.getData()));
+    return { nodes, edges };
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  /** Replaces the diagram with the document's nodes and edges; clears undo history. */
+  load(document) {
+    const nodes = Array.isArray(document.nodes) ? document.nodes : [];
+    const edges = Array.isArray(document.edges) ? document.edges : [];
+    const positions = layout(nodes, edges);
+    const cells = [];
+    const ids = new Set();
+    this.placed.clear();
+    for (const node of nodes) {
+      ids.add(node.id);
+      cells.push(this.graph.createNode({ ...this.nodeShape(node.id, nodeData(node)), ...positions[node.id] }));
+    }
+    for (const edge of edges) {
+      if (!ids.has(edge.source) || !ids.has(edge.target)) continue; // the problems list names it
+      cells.push(
+        this.graph.createEdge({
+          shape: "archplay-edge",
+          source: { cell: edge.source },
+          target: { cell: edge.target },
+          data: edgeData(edge),
+        }),
+      );
+    }
+    this.loading = true;
+    try {
+      this.graph.resetCells(cells);
+      this.selection.clean();
+      // Nodes from the document keep the document's own x/y (or none); see diagram.js.
+      this.placed.clear();
+      for (const cell of this.graph.getCells()) {
+        if (cell.isNode()) this.decorateNode(cell);
+        else this.decorateEdge(cell);
+      }
+    } finally {
+      this.loading = false;
+    }
+    if (this.history) this.history.clean();
+    this.fit();
+  }
+
+  nodeShape(id, data) {
+    return { shape: "archplay-node", id, data };
+  }
+
+  /** Edges in the document that the canvas could not draw (their nodes do not exist). */
+  static danglingEdges(document) {
+    const ids = new Set((document.nodes || []).map((node) => node.id));
+    return (document.edges || []).filter((edge) => !ids.has(edge.source) || !ids.has(edge.target));
+  }
+
+  // ---- editing -------------------------------------------------------------------------------
+
+  usedIds() {
+    return new Set(this.graph.getNodes().map((node) => node.id));
+  }
+
+  createNode(kind) {
+    const id = freshId(kind, this.usedIds());
+    return this.graph.createNode(this.nodeShape(id, { ...nodeData({ kind, params: {} }) }));
+  }
+
+  /** A preview node for dragging from the palette. */
+  startDrag(kind, event) {
+    if (!this.dnd) return;
+    const preview = this.graph.createNode(this.nodeShape(undefined, nodeData({ kind, params: {} })));
+    this.decorateNode(preview);
+    this.dnd.start(preview, event);
+  }
+
+  /** Adds a component of `kind` in the visible area (or at `at`), selects it, returns its id. */
+  addNode(kind, at) {
+    const node = this.createNode(kind);
+    const position = at || this.freeSpot();
+    node.position(position.x, position.y);
+    this.graph.addNode(node);
+    this.select(node.id);
+    return node.id;
+  }
+
+  freeSpot() {
+    const area = this.graph.getGraphArea();
+    const occupied = this.graph.getNodes().map((node) => node.getBBox());
+    const startX = Math.round((area.x + 40) / 10) * 10;
+    const startY = Math.round((area.y + 40) / 10) * 10;
+    for (let row = 0; row < 40; row += 1) {
+      for (let column = 0; column < 6; column += 1) {
+        const x = startX + column * (NODE_WIDTH + 40);
+        const y = startY + row * (NODE_HEIGHT + 30);
+        const box = new X6.Rectangle(x - 10, y - 10, NODE_WIDTH + 20, NODE_HEIGHT + 20);
+        if (!occupied.some((other) => box.isIntersectWithRect(other))) return { x, y };
+      }
+    }
+    return { x: startX, y: startY };
+  }
+
+  /** Connects two nodes by id; returns "" or why it may not. */
+  connect(sourceId, targetId) {
+    const problem = this.connectionProblem(sourceId, targetId);
+    if (problem) return problem;
+    const params = newEdgeParams(this.kindOf(sourceId), this.kindOf(targetId));
+    const edge = this.graph.addEdge({
+      shape: "archplay-edge",
+      source: { cell: sourceId },
+      target: { cell: targetId },
+      data: { ...edgeData({}), params },
+    });
+    this.select(edge.id);
+    return "";
+  }
+
+  /** Replaces a cell's data with `next` (one undoable step). */
+  setData(cellId, next) {
+    const cell = this.graph.getCellById(cellId);
+    if (cell) cell.setData(next, { overwrite: true });
+  }
+
+  deleteSelected() {
+    const cells = this.selection.getSelectedCells();
+    if (!cells.length) return 0;
+    this.selection.clean();
+    this.graph.startBatch("delete");
+    this.graph.removeCells(cells);
+    this.graph.stopBatch("delete");
+    return cells.length;
+  }
+
+  copy() {
+    const selected = this.selection.getSelectedCells().filter((cell) => cell.isNode());
+    if (!selected.length) return 0;
+    const ids = new Set(selected.map((node) => node.id));
+    this.clipboard = {
+      nodes: selected.map((node) => ({ id: node.id, data: node.getData(), position: node.getPosition() })),
+      edges: this.graph
+        .getEdges()
+        .filter((edge) => ids.has(edge.getSourceCellId()) && ids.has(edge.getTargetCellId()))
+        .map((edge) => ({ source: edge.getSourceCellId(), target: edge.getTargetCellId(), data: edge.getData() })),
+      pastes: 0,
+    };
+    return selected.length;
+  }
+
+  paste() {
+    if (!this.clipboard) return 0;
+    this.clipboard.pastes += 1;
+    const offset = 30 * this.clipboard.pastes;
+    const used = this.usedIds();
+    const renamed = new Map();
+    const cells = [];
+    for (const { id, data, position } of this.clipboard.nodes) {
+      const fresh = freshId(data.kind, used);
+      used.add(fresh);
+      renamed.set(id, fresh);
+      const copy = JSON.parse(JSON.stringify(data));
+      // A copy is a new component: its standby link and unknown fields stay with the original.
+      copy.extra = {};
+      copy.hasParams = true;
+      cells.push(this.graph.createNode({ ...this.nodeShape(fresh, copy), x: position.x + offset, y: position.y + offset }));
+    }
+    for (const { source, target, data } of this.clipboard.edges) {
+      const copy = { ...JSON.parse(JSON.stringify(data)), id: undefined, extra: {} };
+      cells.push(
+        this.graph.createEdge({
+          shape: "archplay-edge",
+          source: { cell: renamed.get(source) },
+          target: { cell: renamed.get(target) },
+          data: copy,
+        }),
+      );
+    }
+    this.graph.startBatch("paste");
+    this.graph.addCell(cells);
+    this.graph.stopBatch("paste");
+    this.selection.reset(cells);
+    return this.clipboard.nodes.length;
+  }
+
+  // ---- selection -----------------------------------------------------------------------------
+
+  selected() {
+    return this.selection.getSelectedCells();
+  }
+
+  select(cellId) {
+    const cell = this.graph.getCellById(cellId);
+    if (!cell) return;
+    this.selection.reset(cell);
+    if (cell.isNode()) this.reveal(cell);
+  }
+
+  selectAll() {
+    this.selection.reset(this.graph.getCells());
+  }
+
+  clearSelection() {
+    this.selection.clean();
+  }
+
+  /** Scrolls a node into view if it is outside the visible area. */
+  reveal(node) {
+    const area = this.graph.getGraphArea();
+    if (!area.containsRect(node.getBBox())) this.graph.centerCell(node);
+  }
+
+  // ---- view ----------------------------------------------------------------------------------
+
+  zoom(step) {
+    this.graph.zoom(step, { minScale: 0.2, maxScale: 3 });
+  }
+
+  fit() {
+    if (!this.graph.getCellCount()) {
+      this.graph.zoomTo(1);
+      this.graph.translate(0, 0);
+      return;
+    }
+    this.graph.zoomToFit({ padding: 48, maxScale: 1.1 });
+  }
+
+  undo() {
+    if (this.canUndo()) this.history.undo();
+  }
+
+  redo() {
+    if (this.canRedo()) this.history.redo();
+  }
+
+  canUndo() {
+    return Boolean(this.history && this.history.canUndo());
+  }
+
+  canRedo() {
+    return Boolean(this.history && this.history.canRedo());
+  }
+
+  // ---- problems and drawing ------------------------------------------------------------------
+
+  /** Shows problems ({node, edge, text}) on their nodes and edges. */
+  setProblems(problems) {
+    const nodes = new Map();
+    const edges = new Map();
+    for (const problem of problems) {
+      const text = problem.text || problem.message;
+      if (problem.edge) edges.set(problem.edge, [...(edges.get(problem.edge) || []), text]);
+      else if (problem.node) nodes.set(problem.node, [...(nodes.get(problem.node) || []), text]);
+    }
+    this.problems = { nodes, edges };
+    for (const cell of this.graph.getCells()) {
+      if (cell.isNode()) this.decorateNode(cell);
+      else this.decorateEdge(cell);
+    }
+  }
+
+  /** The canvas cell a problem belongs to, if it is drawn. */
+  cellForProblem(problem) {
+    if (problem.edge) {
+      return this.graph.getEdges().find((edge) => this.edgeDocId(edge) === problem.edge) || null;
+    }
+    if (problem.node) {
+      const cell = this.graph.getCellById(problem.node);
+      return cell && cell.isNode() ? cell : null;
+    }
+    return null;
+  }
+
+  decorateNode(node) {
+    const data = node.getData() || {};
+    const kind = this.kinds[data.kind];
+    const label = data.label === undefined || data.label === null || data.label === "" ? node.id || data.kind : data.label;
+    const problems = (node.id && this.problems.nodes.get(node.id)) || [];
+    const selected = Boolean(node.id && this.graph.hasCell(node) && this.selection.isSelected(node));
+    const color = kindColor(data.kind);
+    node.setAttrs(
+      {
+        body: {
+          stroke: problems.length ? DANGER : selected ? ACCENT : "#cfd6e3",
+          strokeWidth: problems.length || selected ? 2.2 : 1.5,
+          title: problems.length ? problems.join("\n") : "",
+        },
+        stripe: { fill: color },
+        iconBack: { fill: color + "1a" },
+        icon: { "xlink:href": iconDataUri(data.kind) },
+        label: { text: truncate(String(label), 17) },
+        caption: { text: truncate(kind ? kind.title : `${data.kind} (unknown kind)`, 22) },
+        badge: { display: problems.length ? "block" : "none", title: problems.join("\n") },
+      },
+      QUIET,
+    );
+  }
+
+  decorateEdge(edge) {
+    const data = edge.getData() || { params: {} };
+    const params = data.params || {};
+    const replication = params.replication === "sync" || params.replication === "async";
+    const docId = this.edgeDocId(edge);
+    const problems = this.problems.edges.get(docId) || [];
+    const selected = this.graph.hasCell(edge) && this.selection.isSelected(edge);
+    const stroke = problems.length ? DANGER : selected ? ACCENT : replication ? REPLICATION : "#94a3b8";
+    edge.setAttrs(
+      {
+        line: {
+          stroke,
+          strokeWidth: selected || problems.length ? 2.4 : 1.6,
+          strokeDasharray: replication ? "6 4" : null,
+          title: problems.length ? problems.join("\n") : docId,
+        },
+      },
+      QUIET,
+    );
+    const parts = [];
+    if (replication) {
+      parts.push(params.replication === "sync" ? "sync" : `async${params.lag_ms !== undefined ? ` ${params.lag_ms} ms` : ""}`);
+    }
+    if (params.latency_ms !== undefined && params.latency_ms !== null) parts.push(`${params.latency_ms} ms`);
+    if (params.weight !== undefined && params.weight !== null) parts.push(`×${params.weight}`);
+    if (problems.length) parts.unshift("!");
+    const text = parts.join(" · ");
+    const labels = text
+      ? [
+          {
+            attrs: {
+              label: { text, fill: problems.length ? DANGER : replication ? REPLICATION : "#475569", fontSize: 11 },
+              body: { fill: "#fff", stroke: "#e2e8f0", rx: 4, ry: 4 },
+            },
+          },
+        ]
+      : [];
+    const current = JSON.stringify(edge.getLabels());
+    if (current !== JSON.stringify(labels)) edge.setLabels(labels, QUIET);
+  }
+
+  // ---- export --------------------------------------------------------------------------------
+
+  toSVG() {
+    return new Promise((resolve) => {
+      this.exporter.toSVG((svg) => resolve(svg), { preserveDimensions: true, copyStyles: false, serializeImages: true });
+    });
+  }
+
+  toPNG() {
+    return new Promise((resolve) => {
+      this.exporter.toPNG((dataUri) => resolve(dataUri), {
+        padding: 24,
+        backgroundColor: "#ffffff",
+        copyStyles: false,
+        serializeImages: true,
+        quality: 1,
+        ratio: "2",
+      });
+    });
+  }
+}
