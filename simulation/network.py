@@ -62,12 +62,29 @@ REPLICATE = 2  # a primary handing a committed write to a sync replica
 class Call:
     """One hop of a request, from the caller ``pnode`` (on behalf of ``parent``) to a callee.
 
-    Only the fields every hop needs are set here; the callee sets ``t_in``,
-    ``stage`` and ``aux`` before it reads them, ``Edge.send`` sets ``edge``,
-    ``reply`` sets ``status`` and a client sets ``attempt``.
+    Only the fields every hop needs are set here. The callee owns ``t_in``,
+    ``stage`` (its progress) and ``aux`` (its result, e.g. the version read) and
+    sets them before reading them; the caller owns ``tag`` (its own bookkeeping,
+    e.g. which target a load balancer chose); ``cache`` is the write-through cache
+    a database must update when it commits the write; ``Edge.send`` sets
+    ``edge``, ``reply`` sets ``status`` and a client sets ``attempt``.
     """
 
-    __slots__ = ("req", "op", "parent", "pnode", "alive", "edge", "attempt", "t_in", "stage", "aux", "status")
+    __slots__ = (
+        "req",
+        "op",
+        "parent",
+        "pnode",
+        "alive",
+        "edge",
+        "attempt",
+        "t_in",
+        "stage",
+        "aux",
+        "status",
+        "tag",
+        "cache",
+    )
 
     def __init__(self, req: Request, op: int, parent, pnode):
         self.req = req

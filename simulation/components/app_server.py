@@ -17,9 +17,10 @@ its thread, makes its downstream calls in this order:
    - a **write** with a queue edge is enqueued and acknowledged as soon as the
      queue accepts it (a full queue rejects it: back pressure). Otherwise, with
      a ``write_behind`` cache, it is acknowledged once the cache has it;
-     otherwise it goes to the database and then, on success, the cache is told
-     per its strategy: ``write_through`` stores the committed version,
-     ``cache_aside`` and ``refresh_ahead`` delete the key.
+     otherwise it goes to the database and the cache is told per its strategy:
+     ``write_through`` stores the new version at the very instant the database
+     commits it (the write is synchronous to both); ``cache_aside`` and
+     ``refresh_ahead`` delete the key once the database has answered.
    - with several database edges (shards), the key's hash picks one.
 
 A static request (see the client's ``static_ratio``) needs no data access. Any
@@ -40,7 +41,7 @@ from .base import Server
 
 __all__ = ["AppServer", "key_shard"]
 
-# job.stage values after the service calls (stage < FIRST_DATA_STAGE: index of the service call)
+# job.stage: the index of the service call awaited, or one of these data stages
 _DB_READ = 1_000_001
 _DB_WRITE = 1_000_002
 _QUEUE = 1_000_003
@@ -69,6 +70,8 @@ class AppServer(Server):
         queues = [e for e in self.out if e.target.kind == "queue"]
         self.queue_edge = queues[0] if queues else None
         self.db_edges = [e for e in self.out if e.target.kind == "database"]
+        if self.cache is not None and self.db_edges and self.cache.fallback_edge is None:
+            self.cache.fallback_edge = self.db_edges[0]  # where the cache refreshes from, lacking its own
         if not self.db_edges and self.cache is not None:
             behind = [e for e in self.cache.out if e.target.kind == "database"]
             if behind:
@@ -141,7 +144,11 @@ class AppServer(Server):
                 return
             job.stage = _DB_WRITE
             self.waiting.add(job)
-            edge.send(t, Call(req, WRITE, job, self), True)
+            child = Call(req, WRITE, job, self)
+            # Write-through writes to the cache and the database as one: the database
+            # stores the new version in the cache at the instant it commits.
+            child.cache = cache if cache_usable and cache.write_through else None
+            edge.send(t, child, True)
             return
         # a read: the cache first, if it can be reached
         t_now = t
@@ -191,8 +198,6 @@ class AppServer(Server):
             key = job.req.key
             if stage == _DB_READ:
                 cache.fill(t, key, child.aux)
-            elif cache.write_through:
-                cache.put(t, key, child.aux)
-            else:
+            elif not cache.write_through:  # (write-through: already stored at commit)
                 cache.delete(key)
         self.finish(t, job, status)

@@ -200,7 +200,8 @@ class Cache(Node):
         self.pending: deque = deque()  # write-behind writes: (due, key, edge)
         self.flush_token = 0
         self.refreshing: set = set()
-        self.db_edge = None
+        self.db_edge = None  # our own edge to a database...
+        self.fallback_edge = None  # ...else the database edge of an app server that uses us
         self.tally = model.tally
         super().__init__(spec, model)
         self._flush = self.flush
@@ -301,7 +302,7 @@ class Cache(Node):
                 self.settle(key, None)
                 continue
             call = Call(Request(BACKGROUND, key, True, False, 0, t, False), WRITE, None, self)
-            call.stage = _FLUSH
+            call.tag = _FLUSH
             edge.send(t, call, True)
         if pending:
             heappush(self.heap, (pending[0][0], next(self.seq), self._flush, token))
@@ -316,12 +317,12 @@ class Cache(Node):
 
     # -- refresh-ahead ---------------------------------------------------------------
     def refresh(self, t: float, key: int) -> None:
-        edge = self.db_edge
+        edge = self.db_edge or self.fallback_edge
         if edge is None:
             return
         self.refreshing.add(key)
         call = Call(Request(BACKGROUND, key, False, False, 0, t, False), READ, None, self)
-        call.stage = _REFRESH
+        call.tag = _REFRESH
         edge.send(t, call)
 
     # -- called directly: read through to our database ----------------------------------
@@ -340,11 +341,11 @@ class Cache(Node):
             reply(t + self.hit_time, call, OK)
             return
         child = Call(call.req, call.op, call, self)
-        child.stage = _RELAY
+        child.tag = _RELAY
         edge.send(t + self.hit_time, child)
 
     def on_reply(self, t: float, child: Call) -> None:
-        stage = child.stage
+        stage = child.tag
         key = child.req.key
         ok = child.status == OK
         if stage == _FLUSH:

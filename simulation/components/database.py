@@ -48,8 +48,6 @@ from .base import Server
 
 __all__ = ["Database", "Keyspace"]
 
-_WAIT_REPLICAS = 1
-
 
 class Keyspace:
     """The latest committed version of every key in one replication group."""
@@ -169,8 +167,7 @@ class Database(Server):
         elif op == WRITE:
             waiting = [r for r in self.sync_replicas if r.up]
             if waiting:
-                call.stage = _WAIT_REPLICAS
-                call.aux = len(waiting)
+                call.stage = len(waiting)  # answers still awaited
                 self.waiting.add(call)
                 for replica in waiting:
                     edge = self.edge_to(replica)
@@ -191,8 +188,8 @@ class Database(Server):
         call = child.parent
         if not call.alive:
             return
-        call.aux -= 1
-        if call.aux == 0:
+        call.stage -= 1
+        if call.stage == 0:
             self.commit(t, call)
             self.finish(t, call, OK)
 
@@ -209,6 +206,9 @@ class Database(Server):
                 replica.applied[key] = version
         for replica, edge in self.async_replicas:
             replica.enqueue(t, key, version, edge.lag)
+        cache = getattr(call, "cache", None)  # a write-through cache to update in the same instant
+        if cache is not None and cache.up:
+            cache.put(t, key, version)
         call.aux = version
 
     # -- async replication, applied lazily ------------------------------------------

@@ -202,7 +202,7 @@ class LoadBalancer(Node):
         self.sent[k] += 1
         self.active.add(call)
         child = Call(call.req, call.op, call, self)
-        child.aux = k
+        child.tag = k
         # edges[k].send(t + overhead, child), inlined
         edge = self.edges[k]
         child.edge = edge
@@ -214,7 +214,7 @@ class LoadBalancer(Node):
             heappush(self.heap, (t + self.overhead + edge.latency, next(self.seq), edge.arrive, child))
 
     def on_reply(self, t: float, child: Call) -> None:
-        self.outstanding[child.aux] -= 1
+        self.outstanding[child.tag] -= 1
         call = child.parent
         if not call.alive:
             return
