@@ -1,6 +1,6 @@
 // The canvas: an AntV X6 graph (vendored UMD build, global `X6`) holding one node cell per
-// component and one edge cell per wire, with X6's own plugins for selection, snaplines, the
-// minimap, undo/redo history, drag-and-drop from the palette and PNG/SVG export.
+// component and one edge cell per wire, with X6's own plugins for selection, snaplines,
+// undo/redo history, drag-and-drop from the palette and PNG/SVG export.
 //
 // The cells' data is the document (see diagram.js); everything drawn (label text, icon, outline,
 // problem badge, replication style) is derived from that data, the selection and the current
@@ -22,6 +22,7 @@ import {
   nodeToDocument,
 } from "./diagram.js";
 import { iconDataUri, kindColor } from "./icons.js";
+import { Minimap } from "./minimap.js";
 
 const X6 = window.X6;
 const QUIET = { ignoreHistory: true };
@@ -137,7 +138,7 @@ export class Canvas {
         allowPort: true,
         highlight: true,
         snap: { radius: 24 },
-        createEdge: () => graph.createEdge({ shape: "archplay-edge", data: edgeData({}) }),
+        createEdge: () => graph.createEdge({ shape: "archplay-edge", zIndex: 1, data: edgeData({}) }),
         validateConnection: ({ sourceCell, targetCell, edge }) => {
           if (!sourceCell || !targetCell || !targetCell.isNode()) return false;
           return !this.connectionProblem(sourceCell.id, targetCell.id, edge);
@@ -175,9 +176,7 @@ export class Canvas {
       });
       graph.use(this.history);
     }
-    if (minimapContainer) {
-      graph.use(new X6.MiniMap({ container: minimapContainer, width: 180, height: 116, padding: 8, scalable: false }));
-    }
+    if (minimapContainer) this.minimap = new Minimap(minimapContainer, graph);
     this.exporter = new X6.Export();
     graph.use(this.exporter);
     this.dnd = readOnly
@@ -294,6 +293,7 @@ export class Canvas {
       cells.push(
         this.graph.createEdge({
           shape: "archplay-edge",
+          zIndex: 1,
           source: { cell: edge.source },
           target: { cell: edge.target },
           data: edgeData(edge),
@@ -318,7 +318,8 @@ export class Canvas {
   }
 
   nodeShape(id, data) {
-    return { shape: "archplay-node", id, data };
+    // Nodes above wires, so that a port stays reachable where a wire ends on it.
+    return { shape: "archplay-node", id, data, zIndex: 2 };
   }
 
   /** Edges in the document that the canvas could not draw (their nodes do not exist). */
@@ -379,6 +380,7 @@ export class Canvas {
     const params = newEdgeParams(this.kindOf(sourceId), this.kindOf(targetId));
     const edge = this.graph.addEdge({
       shape: "archplay-edge",
+          zIndex: 1,
       source: { cell: sourceId },
       target: { cell: targetId },
       data: { ...edgeData({}), params },
@@ -440,6 +442,7 @@ export class Canvas {
       cells.push(
         this.graph.createEdge({
           shape: "archplay-edge",
+          zIndex: 1,
           source: { cell: renamed.get(source) },
           target: { cell: renamed.get(target) },
           data: copy,
@@ -558,7 +561,7 @@ export class Canvas {
         stripe: { fill: color },
         iconBack: { fill: color + "1a" },
         icon: { "xlink:href": iconDataUri(data.kind) },
-        label: { text: truncate(String(label), 17) },
+        label: { text: truncate(String(label), 17), title: String(label) },
         caption: { text: truncate(kind ? kind.title : `${data.kind} (unknown kind)`, 22) },
         badge: { display: problems.length ? "block" : "none", title: problems.join("\n") },
       },

@@ -27,7 +27,20 @@ export function renderPalette(list, kinds, { onDragStart, onAdd }) {
       );
       button.addEventListener("mousedown", (event) => {
         if (event.button !== 0) return;
-        onDragStart(kind.name, event);
+        // The drag starts only once the pointer has moved, so that a plain click still clicks.
+        const startX = event.clientX;
+        const startY = event.clientY;
+        const move = (moved) => {
+          if (Math.hypot(moved.clientX - startX, moved.clientY - startY) < 4) return;
+          stop();
+          onDragStart(kind.name, moved);
+        };
+        const stop = () => {
+          window.removeEventListener("mousemove", move);
+          window.removeEventListener("mouseup", stop);
+        };
+        window.addEventListener("mousemove", move);
+        window.addEventListener("mouseup", stop);
       });
       button.addEventListener("click", () => onAdd(kind.name));
       return el("li", {}, button);

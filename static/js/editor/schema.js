@@ -156,8 +156,9 @@ export function checkValue(param, value) {
   return "";
 }
 
-/** A parameter name as words: "rate_rps" -> "Rate rps". */
-export function humanize(name) {
-  const words = name.replace(/_/g, " ");
+/** A parameter name as words, without the unit its name ends with: "rate_rps" -> "Rate". */
+export function humanize(name, unit = "") {
+  const bare = unit && name.endsWith(`_${unit}`) ? name.slice(0, -unit.length - 1) : name;
+  const words = bare.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
