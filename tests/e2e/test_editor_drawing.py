@@ -124,7 +124,7 @@ def test_a_label_with_markup_is_shown_as_text_and_never_runs(editor):
     editor.page.press("#node-label", "Enter")
 
     drawn = editor.page.locator(f'#canvas g[data-cell-id="{node}"] text').first
-    expect(drawn.locator("tspan")).to_have_text("<script>alert(1)…")  # long labels are shortened
+    expect(drawn.locator("tspan")).to_have_text("<script>alert(1…")  # long labels are shortened
     assert drawn.locator("title").text_content() == label  # and shown whole on hover
     assert editor.page.locator("#canvas script, #inspector script, #node-list script").count() == 0
     expect(editor.page.locator("#inspector h2")).to_have_text(label)

@@ -495,7 +495,7 @@ export class Canvas {
       this.graph.translate(0, 0);
       return;
     }
-    this.graph.zoomToFit({ padding: 48, maxScale: 1.1 });
+    this.graph.zoomToFit({ padding: 32, maxScale: 1.1 });
   }
 
   undo() {
@@ -561,8 +561,8 @@ export class Canvas {
         stripe: { fill: color },
         iconBack: { fill: color + "1a" },
         icon: { "xlink:href": iconDataUri(data.kind) },
-        label: { text: truncate(String(label), 17), title: String(label) },
-        caption: { text: truncate(kind ? kind.title : `${data.kind} (unknown kind)`, 22) },
+        label: { text: truncate(String(label), 16), title: String(label) },
+        caption: { text: truncate(kind ? kind.title : `${data.kind} (unknown kind)`, 21) },
         badge: { display: problems.length ? "block" : "none", title: problems.join("\n") },
       },
       QUIET,

@@ -12,7 +12,7 @@
 const NODE_FIELDS = new Set(["id", "kind", "label", "params"]);
 const EDGE_FIELDS = new Set(["id", "source", "target", "params"]);
 
-export const NODE_WIDTH = 176;
+export const NODE_WIDTH = 168;
 export const NODE_HEIGHT = 56;
 
 function clone(value) {
@@ -152,7 +152,7 @@ export function layout(nodes, edges) {
     const column = depth.get(node.id) ?? 0;
     const row = rows.get(column) || 0;
     rows.set(column, row + 1);
-    positions[node.id] = { x: 40 + column * (NODE_WIDTH + 64), y: 40 + row * (NODE_HEIGHT + 40) };
+    positions[node.id] = { x: 40 + column * (NODE_WIDTH + 56), y: 40 + row * (NODE_HEIGHT + 40) };
   }
   return positions;
 }

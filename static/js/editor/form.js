@@ -33,7 +33,8 @@ export function paramField({ param, value, isSet, idPrefix, disabled, refOptions
   const errorId = `${id}-error`;
   const error = el("p", { class: "field-error", id: errorId, role: "alert" });
   const title = humanize(param.name, param.unit);
-  const label = el("label", { for: id }, title, param.unit ? el("span", { class: "unit" }, param.unit) : null);
+  const showUnit = param.unit && param.unit !== param.name;
+  const label = el("label", { for: id }, title, showUnit ? el("span", { class: "unit" }, param.unit) : null);
   const help = el("p", { class: "field-help", id: helpId }, helpText(param));
   const field = el("div", { class: "field", dataset: { param: param.name, set: String(Boolean(isSet)) } });
   const fallback = defaultText(param);
