@@ -122,7 +122,9 @@ class Histogram:
         for q in qs:
             rank = max(1, -int(-q * n // 1))  # ceil(q * n), at least 1
             v = bucket_value(bisect_left(cumulative, rank))
-            out.append(v if top is None or v < top else top)
+            if top is not None and (rank >= n or v > top):
+                v = top  # the largest value is known exactly
+            out.append(v)
         return n, out
 
 
