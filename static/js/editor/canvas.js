@@ -342,7 +342,8 @@ export class Canvas {
   /** A preview node for dragging from the palette. */
   startDrag(kind, event) {
     if (!this.dnd) return;
-    const preview = this.graph.createNode(this.nodeShape(undefined, nodeData({ kind, params: {} })));
+    const title = this.kinds[kind] ? this.kinds[kind].title : kind;
+    const preview = this.graph.createNode(this.nodeShape(undefined, nodeData({ kind, label: title, params: {} })));
     this.decorateNode(preview);
     this.dnd.start(preview, event);
   }
