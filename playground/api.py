@@ -99,10 +99,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from playground.catalog import router as catalog_router
+    from playground.runs.api import router as runs_router
     from playground.topologies.api import router as topologies_router
 
     api.add_router("", catalog_router)
     api.add_router("", topologies_router)
+    api.add_router("", runs_router)
 
 
 _register_routers()

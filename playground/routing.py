@@ -3,7 +3,9 @@
 from django.urls import path
 
 from playground.live.consumers import PulseConsumer
+from playground.runs.consumers import RunConsumer
 
 websocket_urlpatterns = [
     path("ws/pulse/<str:channel>/", PulseConsumer.as_asgi()),
+    path("ws/runs/<str:run_id>/", RunConsumer.as_asgi()),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ninja",
     "playground.live",
     "playground.topologies",
+    "playground.runs",
     "playground.accounts",
 ]
 
@@ -188,6 +189,9 @@ CSRF_FAILURE_VIEW = "playground.errors.csrf_failure"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/me"
 LOGOUT_REDIRECT_URL = "/"
+
+# Runs going at once per visitor (queued or running); one more is refused with 429.
+MAX_ACTIVE_RUNS = env_int("MAX_ACTIVE_RUNS", 2, minimum=1)
 
 # A topology document is small (500 nodes at most); anything much larger is refused with 413.
 MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 1_000_000, minimum=10_000)

@@ -187,6 +187,7 @@ def run(
     should_stop: Callable[[], bool] | None = None,
     speed: float | str | None = None,
     timeseries: bool = False,
+    commands: Callable[[], list[dict]] | None = None,
 ) -> dict:
     """Simulate ``document`` (raw or normalized) and return its results document.
 
@@ -194,6 +195,11 @@ def run(
     is asked at every window boundary and ends the run early (``"stopped": true``)
     when it answers True; ``speed`` is ``None`` or ``"max"`` (as fast as possible)
     or simulated seconds per wall second; ``timeseries`` adds the per-window series.
+    ``commands()`` is asked at every window boundary too, for scenario events
+    (``{"action", "target", "params"}``, already validated against the document) to
+    apply at once, at the current simulated time: faults injected live. They are
+    returned, with their ``at_s``, in ``results["injected_events"]``, so adding them to
+    the scenario replays the run exactly.
     Raises ``InvalidDocument`` for a bad document.
     """
     wall_start = time.perf_counter()
@@ -213,6 +219,7 @@ def run(
     prev = model.snapshot(0.0)
     covered = 0.0
     stopped = False
+    injected: list[dict] = []
     second = 0
     while covered < duration:
         second += 1
@@ -233,7 +240,15 @@ def run(
         if should_stop is not None and covered < duration and should_stop():
             stopped = True
             break
+        if commands is not None and covered < duration:
+            for command in commands():
+                event = {"at_s": covered, "action": command["action"], "target": command["target"],
+                         "params": command.get("params") or {}}  # fmt: skip
+                model.play(covered, event)
+                injected.append(event)
     results = model.results(prev, covered)
+    if injected:
+        results["injected_events"] = injected
     if timeseries:
         results["timeseries"] = series
     results["stopped"] = stopped

@@ -2,28 +2,19 @@
 service or selector, and shapes the answer."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import WithJsonSchema
 
-from playground.api_schema import DOCUMENT_SCHEMA_MARK
+from playground.api_schema import Document, Error
 from playground.topologies import selectors, services
 from playground.topologies.models import Revision, Topology
 from playground.topologies.ownership import is_owner, owner_fields
 from simulation.format import validate
 
 router = Router(tags=["topologies"])
-
-# Marked here, replaced by a reference to the format's own JSON Schema in the OpenAPI document.
-Document = Annotated[dict[str, Any], WithJsonSchema(DOCUMENT_SCHEMA_MARK)]
-
-
-class Error(Schema):
-    error: str
-    details: list[Any] = []
 
 
 class Conflict(Error):

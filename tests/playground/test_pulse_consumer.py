@@ -37,7 +37,9 @@ def test_a_connected_socket_receives_what_is_sent_to_its_channels_group():
 def test_a_channel_name_that_is_not_128_random_bits_is_refused():
     async def scenario():
         communicator = WebsocketCommunicator(application, "/ws/pulse/guessable/", headers=ORIGIN)
-        connected, code = await communicator.connect()
-        return connected, code
+        try:
+            return await communicator.connect()
+        finally:
+            await communicator.disconnect()  # let the refused consumer finish before the loop closes
 
     assert asyncio.run(scenario()) == (False, 4400)
