@@ -7,6 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from simulation.format import parse
 from tests.e2e.editor_helpers import ARTIFACTS, EXAMPLES, VIEWPORT, Editor, chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -36,6 +37,17 @@ def test_an_imported_example_exports_to_exactly_the_same_document(editor, tmp_pa
     path, exported = editor.export_json(tmp_path)
     assert path.name == "read-heavy-shop.json"
     assert exported == original
+
+
+def test_a_normalized_document_with_every_field_spelled_out_exports_unchanged(editor, tmp_path):
+    normalized = parse(json.loads((EXAMPLES / "read-heavy-shop.json").read_text()))
+    assert normalized["nodes"][1]["x"] is None  # positions the author left to the canvas
+    source = tmp_path / "normalized.json"
+    source.write_text(json.dumps(normalized))
+    editor.open("/")
+    editor.import_file(source)
+    _, exported = editor.export_json(tmp_path)
+    assert exported == normalized
 
 
 def test_a_drawn_diagram_exported_and_imported_again_is_the_same_document(editor, tmp_path):

@@ -25,25 +25,29 @@ function pick(object, skip) {
   return rest;
 }
 
+function isPlainObject(value) {
+  return Boolean(value) && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Params the editor can edit, or (when the document's `params` is not an object) none. */
+function readParams(item, extra) {
+  if (!Object.prototype.hasOwnProperty.call(item, "params")) return { params: {}, hasParams: false };
+  if (isPlainObject(item.params)) return { params: clone(item.params), hasParams: true };
+  // Kept verbatim, so that export gives back what was imported; the problems list names it.
+  extra.params = clone(item.params);
+  return { params: {}, hasParams: false };
+}
+
 /** The data a node cell holds for a document node. */
 export function nodeData(node) {
-  return {
-    kind: node.kind,
-    label: node.label === undefined ? undefined : node.label,
-    params: node.params && typeof node.params === "object" ? clone(node.params) : {},
-    hasParams: Object.prototype.hasOwnProperty.call(node, "params"),
-    extra: pick(node, NODE_FIELDS),
-  };
+  const extra = pick(node, NODE_FIELDS);
+  return { kind: node.kind, label: node.label, ...readParams(node, extra), extra };
 }
 
 /** The data an edge cell holds for a document edge. */
 export function edgeData(edge) {
-  return {
-    id: edge.id,
-    params: edge.params && typeof edge.params === "object" ? clone(edge.params) : {},
-    hasParams: Object.prototype.hasOwnProperty.call(edge, "params"),
-    extra: pick(edge, EDGE_FIELDS),
-  };
+  const extra = pick(edge, EDGE_FIELDS);
+  return { id: edge.id, ...readParams(edge, extra), extra };
 }
 
 export function edgeDocId(source, target, data) {

@@ -368,6 +368,15 @@ async function start() {
     },
   });
   app.canvas.graph.on("scale", () => updateChrome());
+  // Double-clicking a component goes to its label, the quickest way to rename it.
+  app.canvas.graph.on("node:dblclick", () => {
+    app.showTab("tab-inspect");
+    const label = document.getElementById("node-label");
+    if (label && !label.disabled) {
+      label.focus();
+      label.select();
+    }
+  });
   app.panel = new Panel({
     canvas: app.canvas,
     schema,
