@@ -102,3 +102,19 @@ def test_every_control_in_the_toolbar_and_panel_has_an_accessible_name(editor):
             .map((element) => element.outerHTML.slice(0, 80))"""
     )
     assert unnamed == []
+
+
+def test_plus_minus_and_zero_zoom_in_out_and_fit_and_the_zoom_bar_shows_the_level(editor):
+    add_with_keyboard(editor, "Queue")
+    level = editor.page.locator("#zoom-level")
+    editor.page.locator("#canvas").focus()
+    expect(level).to_have_text("100%")
+    editor.page.keyboard.press("+")
+    expect(level).to_have_text("110%")
+    editor.page.keyboard.press("-")
+    editor.page.keyboard.press("-")
+    expect(level).to_have_text("90%")
+    editor.page.keyboard.press("0")  # one small node: fitting stops at 110%
+    expect(level).to_have_text("110%")
+    editor.page.get_by_role("button", name="Zoom out").click()
+    expect(level).to_have_text("100%")

@@ -322,12 +322,6 @@ export class Canvas {
     return { shape: "archplay-node", id, data, zIndex: 2 };
   }
 
-  /** Edges in the document that the canvas could not draw (their nodes do not exist). */
-  static danglingEdges(document) {
-    const ids = new Set((document.nodes || []).map((node) => node.id));
-    return (document.edges || []).filter((edge) => !ids.has(edge.source) || !ids.has(edge.target));
-  }
-
   // ---- editing -------------------------------------------------------------------------------
 
   usedIds() {

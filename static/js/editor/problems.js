@@ -15,11 +15,10 @@ function where(problem) {
 }
 
 export class Problems {
-  constructor({ canvas, getDocument, onProblems, showTab }) {
+  constructor({ canvas, getDocument, onProblems }) {
     this.canvas = canvas;
     this.getDocument = getDocument;
     this.onProblems = onProblems || (() => {});
-    this.showTab = showTab;
     this.timer = null;
     this.sequence = 0; // answers to older requests are ignored
     this.problems = [];
