@@ -217,6 +217,7 @@ def run(
     duration = model.duration
     series: dict[str, list] = {"t_s": [], **{k: [] for k in SERIES}}
     prev = model.snapshot(0.0)
+    observed = on_window is not None or timeseries
     covered = 0.0
     stopped = False
     injected: list[dict] = []
@@ -225,18 +226,19 @@ def run(
         second += 1
         t = min(float(second), duration)
         kernel.run_until(t)
-        cur = model.snapshot(t)
-        message = rounded(model.window(t, t - covered, cur, prev))
+        cur = model.snapshot(t)  # also applies due replication: keeps backlogs bounded
+        if observed:  # a message nobody reads is not worth building
+            message = rounded(model.window(t, t - covered, cur, prev))
+            if timeseries:
+                window = message["window"]
+                series["t_s"].append(message["t_s"])
+                for key in SERIES:
+                    series[key].append(window[key])
+            if on_window is not None:
+                on_window(message)
         model.tally.window_latency.reset()
         prev = cur
         covered = t
-        if timeseries:
-            window = message["window"]
-            series["t_s"].append(message["t_s"])
-            for key in SERIES:
-                series[key].append(window[key])
-        if on_window is not None:
-            on_window(message)
         if should_stop is not None and covered < duration and should_stop():
             stopped = True
             break

@@ -52,7 +52,6 @@ class Kernel:
         self.heap: list[tuple] = []
         self.sequence = count()
         self.now = 0.0
-        self.events_processed = 0
 
     def schedule(self, t: float, callback: Callable[[float, Any], None], argument: Any = None) -> None:
         """Call ``callback(t, argument)`` at simulated time ``t``."""
@@ -62,16 +61,19 @@ class Kernel:
         """Process every event due at or before ``until``, then stand at ``until``."""
         heap = self.heap
         pop = heappop
-        n = 0
         while heap:
             t, _, callback, argument = event = pop(heap)
             if t > until:
                 heappush(heap, event)  # cheaper than peeking at heap[0] before every pop
                 break
             callback(t, argument)
-            n += 1
-        self.events_processed += n
         self.now = until
+
+    @property
+    def events_processed(self) -> int:
+        """Events run so far: every event ever scheduled, less those still waiting."""
+        scheduled = self.sequence.__reduce__()[1][0]  # the counter's next value, without taking it
+        return scheduled - len(self.heap)
 
 
 class PacedKernel(Kernel):

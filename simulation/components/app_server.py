@@ -9,11 +9,13 @@ its thread, makes its downstream calls in this order:
    server, a DNS name or a CDN: microservices), one after the other;
 2. its data access, by what its edges reach:
 
-   - a **read** goes to the cache first if there is one. A hit answers after
-     the round trip to the cache plus ``hit_ms`` (folded into one event). A
-     miss reads the database, then fills the cache (a fill never overwrites a
-     newer version already there). A cache that is down or cut off is skipped:
-     the app falls back to the database at once.
+   - a **read** goes to the cache first if there is one: the handler looks the
+     key up as soon as a worker picks the request up, and the round trip plus
+     ``hit_ms`` adds to its service time (so a hit costs no event of its own).
+     A hit is answered at the end of the service; a miss then reads the
+     database and fills the cache (a fill never overwrites a newer version
+     already there). A cache that is down or cut off is skipped: the app falls
+     back to the database.
    - a **write** with a queue edge is enqueued and acknowledged as soon as the
      queue accepts it (a full queue rejects it: back pressure). Otherwise, with
      a ``write_behind`` cache, it is acknowledged once the cache has it;
@@ -80,6 +82,8 @@ class AppServer(Server):
         keyspaces = [getattr(e.target, "keyspace", None) for e in self.db_edges]
         self.db_latest = [k.latest for k in keyspaces] if all(keyspaces) else []
         self._release = self.release
+        if self.cache is not None:
+            self.on_start = self.look_up_cache
         if not self.services:
             # No service calls: the end of service goes straight to the data access,
             # or, with no data to access either, straight to the answer.
@@ -150,24 +154,31 @@ class AppServer(Server):
             child.cache = cache if cache_usable and cache.write_through else None
             edge.send(t, child, True)
             return
-        # a read: the cache first, if it can be reached
-        t_now = t
-        if cache_usable:
-            t = t_now + 2 * self.cache_edge.latency + cache.hit_time
-            if cache.lookup(t_now, key, self.latest_versions(key)):
-                if t == t_now:
-                    self.finish(t, job, OK)
-                else:
-                    heappush(self.heap, (t, next(self.seq), self._release, job))
-                return
+        # A read. With a cache, the lookup was made when a worker picked the call up
+        # (look_up_cache): a hit is answered now, a miss goes on to the database.
+        if self.cache is not None and job.aux:
+            self.finish(t, job, OK)
+            return
         edges = self.db_edges
         if not edges:
-            self.after(t_now, t, job)
+            self.finish(t, job, OK)
             return
         edge = edges[0] if len(edges) == 1 else edges[key_shard(key, len(edges))]
         job.stage = _DB_READ
         self.waiting.add(job)
-        edge.send(t, Call(req, READ, job, self), t == t_now)
+        edge.send(t, Call(req, READ, job, self), True)
+
+    def look_up_cache(self, t: float, call: Call) -> float:
+        """A worker picks up a read: look it up in the cache; the round trip adds to the service.
+
+        Sets ``call.aux`` to True (hit), False (miss) or None (no lookup) for ``data``.
+        """
+        req = call.req
+        if call.op != READ or req.static or not self.cache.up or self.cache_edge.cut:
+            call.aux = None
+            return 0.0
+        call.aux = self.cache.lookup(t, req.key, self.latest_versions(req.key))
+        return 2 * self.cache_edge.latency + self.cache.hit_time
 
     def after(self, now: float, t_done: float, job: Call) -> None:
         """Finish ``job`` successfully at ``t_done``: at once if that is ``now``, else by an event."""

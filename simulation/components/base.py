@@ -191,6 +191,9 @@ class Server(Node):
         self.n_arrivals = 0
         self.n_completed = 0
         self.latency = Histogram(keep_max=False)  # arrival to answer; nobody asks for its max
+        # on_start(t, call) -> extra seconds: work done as a worker picks the call up
+        # whose duration folds into its service (an app server's cache lookup).
+        self.on_start = None
         super().__init__(spec, model)
         self._served = self.served  # bound once: scheduled for every call (wire may pick finish)
 
@@ -227,6 +230,8 @@ class Server(Node):
             self.busy_acc -= t
             mean = self.means[call.op]
             service = -log(1.0 - self.random()) * mean if self.exponential else self.draw(mean)
+            if self.on_start is not None:
+                service += self.on_start(t, call)
             heappush(self.heap, (t + service, next(self.seq), self._served, call))
         elif self.queue_limit is not None and len(self.queue) >= self.queue_limit:
             self.n_rejected += 1
@@ -241,6 +246,8 @@ class Server(Node):
         self.busy_acc -= t
         mean = self.means[call.op]
         service = -log(1.0 - self.random()) * mean if self.exponential else self.draw(mean)
+        if self.on_start is not None:
+            service += self.on_start(t, call)
         heappush(self.heap, (t + service, next(self.seq), self._served, call))
 
     def served(self, t: float, call: Call) -> None:
@@ -292,6 +299,8 @@ class Server(Node):
             self.busy_acc -= t
             mean = self.means[nxt.op]
             service = -log(1.0 - self.random()) * mean if self.exponential else self.draw(mean)
+            if self.on_start is not None:
+                service += self.on_start(t, nxt)
             heappush(self.heap, (t + service, next(self.seq), self._served, nxt))
 
     def close(self, t: float, call: Call) -> None:

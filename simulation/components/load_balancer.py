@@ -221,7 +221,17 @@ class LoadBalancer(Node):
         self.active.discard(call)
         call.alive = False
         self.n_completed += 1
-        reply(t, call, child.status)
+        # reply(t, call, child.status), inlined
+        call.status = child.status
+        edge = call.edge
+        if edge.cut:
+            lost(t, call)
+            return
+        pnode = call.pnode
+        if pnode.FOLDABLE:
+            pnode.on_reply(t + edge.latency, call)
+        else:
+            heappush(self.heap, (t + edge.latency, next(self.seq), pnode.on_reply, call))
 
     def drop_held(self, t: float) -> None:
         held = list(self.active)

@@ -13,7 +13,7 @@ import json
 from simulation import run
 from tests.simulation.helpers import document, edge, node
 
-GOLDEN = "a533f68fb7d4334a25da306aa40b36953c954e893be18e90f955312a8da68970"
+GOLDEN = "f0009d8ae131343810427ccb5a5b59015789ceafa59d4743b6bf61532ae2022a"
 
 
 def shop(seed: int = 7) -> dict:
