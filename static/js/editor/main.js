@@ -115,6 +115,7 @@ app.loadDocument = function loadDocument(document_) {
 };
 
 let draftTimer = null;
+let refreshFrame = 0;
 
 /** After every edit: mark unsaved, autosave the draft, re-check problems, refresh the panels. */
 app.changed = function changed() {
@@ -126,9 +127,15 @@ app.changed = function changed() {
     draftTimer = setTimeout(writeDraft, DRAFT_DEBOUNCE_MS);
   }
   app.problems.schedule();
-  app.panel.refresh();
-  app.scenario.refreshIfIdle();
-  updateChrome();
+  // Dragging a node changes it on every mouse move: redraw the panels once per frame at most.
+  if (!refreshFrame) {
+    refreshFrame = requestAnimationFrame(() => {
+      refreshFrame = 0;
+      app.panel.refresh();
+      app.scenario.refreshIfIdle();
+      updateChrome();
+    });
+  }
 };
 
 function writeDraft() {
