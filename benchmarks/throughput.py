@@ -4,7 +4,10 @@ The topology: one client (Poisson, 90 % reads, Zipf keys) -> a least-connections
 load balancer -> 4 app servers -> a cache-aside LRU cache -> a primary database
 with 2 async replicas (reads from the replicas). Every metric is on, as in a
 real run. The figure is requests issued divided by the wall time of ``run()``
-(the whole call: parsing, building, the simulation and the results).
+(the whole call: parsing, building, the simulation and the results), and also
+divided by the CPU time the process used meanwhile (``time.process_time``): on
+a machine shared with other work the wall clock counts their time too, the
+CPU clock only ours, which is what "on one core" means.
 
     .venv/bin/python benchmarks/throughput.py                 # about 1 million requests, 3 rounds
     .venv/bin/python benchmarks/throughput.py --requests 10000000 --rounds 1
@@ -79,20 +82,23 @@ def main() -> None:
     print(
         f"10-node topology, {RATE:.0f} rps for {duration:.0f} simulated s per round; rss {peak_rss_mb():.0f} MB"
     )
-    best = 0.0
+    best_wall = best_cpu = 0.0
     for r in range(args.rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         results = run(document(duration, seed=r + 1))
-        wall = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
         sent = results["nodes"]["users"]["sent"]
-        speed = sent / wall
-        best = max(best, speed)
+        best_wall, best_cpu = max(best_wall, sent / wall), max(best_cpu, sent / cpu)
         print(
-            f"round {r + 1}: {sent} requests in {wall:.2f} s wall = {speed:,.0f} requests/s; "
-            f"{results['events_processed']:,} events; hit ratio {results['nodes']['cache']['hit_ratio']:.3f}; "
-            f"p99 {results['latency_ms']['p99']:.2f} ms; peak rss {peak_rss_mb():.0f} MB"
+            f"round {r + 1}: {sent} requests in {wall:.2f} s wall ({sent / wall:,.0f}/s), "
+            f"{cpu:.2f} s cpu ({sent / cpu:,.0f}/s); {results['events_processed']:,} events; "
+            f"hit ratio {results['nodes']['cache']['hit_ratio']:.3f}; p99 {results['latency_ms']['p99']:.2f} ms; "
+            f"peak rss {peak_rss_mb():.0f} MB"
         )
-    print(f"best: {best:,.0f} simulated requests per wall second (target >= 100,000)")
+    print(
+        f"best: {best_wall:,.0f} simulated requests per wall second, {best_cpu:,.0f} per cpu second "
+        f"(target >= 100,000)"
+    )
 
 
 if __name__ == "__main__":

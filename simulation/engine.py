@@ -87,6 +87,8 @@ class Model:
                 node.recover(t)
             else:
                 node.set_params(t, params)
+                for client in self.clients:
+                    client.plan()  # what to draw may have changed (a balancer's algorithm, say)
             return
         edge = self.edges[event["target"]]
         if action == "partition":

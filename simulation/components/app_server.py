@@ -177,7 +177,10 @@ class AppServer(Server):
         if call.op != READ or req.static or not self.cache.up or self.cache_edge.cut:
             call.aux = None
             return 0.0
-        call.aux = self.cache.lookup(t, req.key, self.latest_versions(req.key))
+        key = req.key
+        latest = self.db_latest
+        versions = latest[0] if len(latest) == 1 else self.latest_versions(key)
+        call.aux = self.cache.lookup(t, key, versions)
         return 2 * self.cache_edge.latency + self.cache.hit_time
 
     def after(self, now: float, t_done: float, job: Call) -> None:

@@ -86,7 +86,11 @@ class LoadBalancer(Node):
         self.threshold = params["unhealthy_threshold"]
 
     def uses(self) -> frozenset[str]:
-        return frozenset(("key", "session"))
+        if self.algorithm == "ip_hash":
+            return frozenset(("session",))
+        if self.algorithm == "consistent_hash":
+            return frozenset(("key",))
+        return frozenset()
 
     def wire(self) -> None:
         self.edges = list(self.out)
