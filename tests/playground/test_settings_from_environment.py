@@ -1,6 +1,8 @@
 """Settings come from the environment, refuse values they cannot use, and harden in production."""
 
+import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -87,3 +89,20 @@ def test_production_mode_without_a_secret_key_stops_with_a_clear_message():
     result = _manage(["check"], DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_production_static_files_get_hashed_names_and_module_imports_follow_them(tmp_path):
+    result = _manage(
+        ["collectstatic", "--noinput", "-v", "0"],
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="archplay.example",
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    main = (tmp_path / manifest["js/editor/main.js"]).read_text()
+    imports = re.findall(r'from\s+"(\./[^"]+)"', main)
+    assert imports, "the editor's entry module imports its siblings"
+    assert all(re.search(r"\.[0-9a-f]{12}\.js$", name) for name in imports), imports
+    assert (tmp_path / (manifest["css/app.css"] + ".gz")).exists()
