@@ -129,7 +129,8 @@ class Database(Server):
     # -- routing -------------------------------------------------------------
     def arrive(self, t: float, call: Call) -> None:
         op = call.op
-        if op == READ and self.read_from != "primary" and self.replicas and self.up:
+        if op == READ and self.read_from != "primary" and self.replicas:
+            # Callers reach replicas directly: reads go on even while the primary is down.
             target = self.pick_reader()
             if target is not self:
                 target.arrive(t, call)

@@ -99,3 +99,12 @@ def test_replica_windows_report_the_current_lag():
     lags = [w["window"]["nodes"]["r1"]["replication_lag_ms"] for w in windows]
     assert all(lag >= 0 for lag in lags) and max(lags) > 0
     assert "replication_lag_ms" not in windows[-1]["window"]["nodes"]["db"]
+
+
+def test_while_the_primary_is_down_replica_reads_go_on_and_writes_are_refused():
+    doc = replicated("async", read_ratio=0.5, duration=20)
+    doc["scenario"]["events"] = [{"at_s": 0, "action": "fail", "target": "db"}]
+    results = run(doc)
+    refused = results["nodes"]["db"]["failures"]["refused"]
+    assert refused > 0 and results["requests"]["failed"] == refused
+    assert results["nodes"]["r1"]["completed"] > 0.9 * results["requests"]["ok"]
