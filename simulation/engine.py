@@ -6,8 +6,9 @@ client's arrivals, puts the scenario's events on the calendar and then advances
 the kernel one second of simulated time at a time. At every window boundary it
 snapshots the cumulative counters of every component and of the clients'
 tally; the difference with the previous snapshot is the window, handed to
-``on_window`` as the websocket message of ``spec/api.md`` (without ``seq``),
-and ``should_stop`` is asked whether to go on. A snapshot taken when the
+``on_window`` as the websocket message of ``spec/api.md`` (without ``seq``;
+built only when someone reads it: ``on_window`` or ``timeseries``), and
+``should_stop`` is asked whether to go on. A snapshot taken when the
 warm-up ends is the baseline of the results: nodes are measured over
 ``[warmup_s, end]``, and requests count when first sent at or after the
 warm-up.
@@ -16,8 +17,15 @@ Requests still in flight when the run ends have no outcome yet and are left
 out of ``requests.total`` (so ``ok + failed == total`` always holds).
 ``availability`` is ``ok / total``, and 0.0 when no request was counted.
 Floats are rounded to 6 significant digits (``availability`` excepted: it is
-exactly ``ok / total``), so that the same document and
-seed give byte-identical JSON (apart from ``wall_s``).
+exactly ``ok / total``), so that the same document and seed give
+byte-identical JSON (apart from ``wall_s``). Latency percentiles come from
+log-linear histograms: within 0.8 % of the exact order statistic; means and
+the maximum are exact.
+
+Requests that first reach a failed node, a full queue or a cut wire are counted
+per node under ``failures``: ``refused`` (the node was down, or it went down
+holding them), ``rejected`` (full) and ``timed_out`` (a caller gave up waiting
+on it; a client's timeouts count against its direct target).
 """
 
 from __future__ import annotations
