@@ -94,6 +94,7 @@ class Client(Node):
         self.zipf = None
         if params["key_distribution"] == "zipf":
             self.zipf = zipf_table(self.key_count, float(params["zipf_s"]))
+            self.zipf_total = self.zipf[-1]
 
     def wire(self) -> None:
         self.edge = self.out[0] if self.out else None
@@ -149,8 +150,7 @@ class Client(Node):
                 if self.zipf is None:
                     key = int(random() * self.key_count)
                 else:
-                    table = self.zipf
-                    key = bisect(table, random() * table[-1])
+                    key = bisect(self.zipf, random() * self.zipf_total)
                     if key >= self.key_count:
                         key = self.key_count - 1
             session = int(random() * self.session_count) if self.draw_session else 0

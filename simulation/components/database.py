@@ -158,7 +158,8 @@ class Database(Server):
         op = call.op
         if op == READ:
             key = call.req.key
-            if self.backlog:
+            backlog = self.backlog
+            if backlog and backlog[0][0] <= t:
                 self.catch_up(t)
             version = self.applied.get(key, 0)
             if self.keyspace is not None and version < self.keyspace.latest.get(key, 0):

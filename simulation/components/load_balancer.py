@@ -78,6 +78,7 @@ class LoadBalancer(Node):
 
     def configure(self, params: dict) -> None:
         self.algorithm = params["algorithm"]
+        self.least_connections = self.algorithm == "least_connections"
         overhead = params.get("overhead_ms")
         if overhead is None:
             overhead = 1.0 if params["layer"] == 7 else 0.2
@@ -193,7 +194,7 @@ class LoadBalancer(Node):
             return
         self.n_arrivals += 1
         outstanding = self.outstanding
-        if self.algorithm == "least_connections" and t < self.all_healthy_until:
+        if self.least_connections and t < self.all_healthy_until:
             # The common case, inlined: every target believed healthy.
             k = outstanding.index(min(outstanding))
         else:
