@@ -37,7 +37,7 @@ from math import ceil
 from .components import KINDS
 from .components.client import Client
 from .components.database import Database
-from .format import parse
+from .format import InvalidDocument, Problem, parse
 from .kernel import Kernel, PacedKernel
 from .metrics import Tally, rounded
 from .network import Edge
@@ -47,10 +47,51 @@ __all__ = ["Model", "run"]
 SERIES = ("throughput_rps", "latency_p99_ms", "errors_rps", "latency_p50_ms", "goodput_rps")
 
 
+def call_loop(doc: dict) -> Problem | None:
+    """A loop of calls in the document (a request would travel it forever), if there is one.
+
+    Replication edges carry no calls and may form loops (master-master).
+    """
+    out: dict[str, list[dict]] = {n["id"]: [] for n in doc["nodes"]}
+    for e in doc["edges"]:
+        if not e["params"].get("replication"):
+            out[e["source"]].append(e)
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in out:
+        if root in state:
+            continue
+        state[root] = 1
+        path, stack = [root], [iter(out[root])]
+        while stack:
+            e = next(stack[-1], None)
+            if e is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            target = e["target"]
+            if state.get(target) == 1:
+                loop = " -> ".join(path[path.index(target) :] + [target])
+                return Problem(
+                    where=f"edge '{e['id']}'",
+                    node=None,
+                    edge=e["id"],
+                    field="target",
+                    message=f"closes a loop of calls ({loop}): a request would go round it forever",
+                )
+            if target not in state:
+                state[target] = 1
+                path.append(target)
+                stack.append(iter(out[target]))
+    return None
+
+
 class Model:
     """The components and wires of one run, on one kernel."""
 
     def __init__(self, doc: dict, kernel: Kernel) -> None:
+        loop = call_loop(doc)
+        if loop is not None:
+            raise InvalidDocument([loop])
         scenario = doc["scenario"]
         self.kernel = kernel
         self.seed = scenario["seed"]

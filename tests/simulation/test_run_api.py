@@ -203,6 +203,41 @@ def test_utilization_stays_within_zero_and_one_under_overload():
     assert all(0.0 <= w["window"]["nodes"]["app"]["utilization"] <= 1.0 for w in windows)
 
 
+def test_a_loop_of_calls_is_refused_naming_the_edge_that_closes_it():
+    doc = document(
+        [
+            node("users", "client"),
+            node("a", "app_server"),
+            node("lb", "load_balancer"),
+            node("b", "app_server"),
+        ],
+        [edge("users", "a"), edge("a", "lb"), edge("lb", "b"), edge("b", "a")],
+    )
+    with pytest.raises(InvalidDocument) as raised:
+        run(doc)
+    (problem,) = raised.value.problems
+    assert problem.edge == "b->a" and "a -> lb -> b -> a" in problem.message
+
+
+def test_master_master_replication_is_not_a_loop_of_calls():
+    doc = document(
+        [
+            node("users", "client"),
+            node("app", "app_server"),
+            node("east", "database"),
+            node("west", "database"),
+        ],
+        [
+            edge("users", "app"),
+            edge("app", "east"),
+            edge("east", "west", replication="async"),
+            edge("west", "east", replication="async"),
+        ],
+        duration=5,
+    )
+    assert run(doc)["requests"]["total"] > 0
+
+
 def test_a_bad_document_raises_invalid_document():
     with pytest.raises(InvalidDocument):
         run({"format": 1, "nodes": [{"id": "x", "kind": "teleporter"}], "edges": []})
