@@ -46,6 +46,14 @@ export const api = {
     request("POST", `/api/topologies/${enc(id)}/fork`, revision ? { revision } : {}),
   shared: (token) => request("GET", `/api/shared/${enc(token)}`),
   forkShared: (token) => request("POST", `/api/shared/${enc(token)}/fork`, {}),
+  // Runs (spec/api.md, "Runs"); `view` is a view-link token, for those who watch a shared topology.
+  runStart: (body) => request("POST", "/api/runs", body),
+  run: (id, view) => request("GET", `/api/runs/${enc(id)}${view ? `?view=${enc(view)}` : ""}`),
+  runCancel: (id) => request("POST", `/api/runs/${enc(id)}/cancel`, {}),
+  runCommand: (id, action, target, params = {}) =>
+    request("POST", `/api/runs/${enc(id)}/commands`, { action, target, params }),
+  runsOfTopology: (topologyId) => request("GET", `/api/runs?topology_id=${enc(topologyId)}`),
+  runsOfView: (token) => request("GET", `/api/runs?view=${enc(token)}`),
 };
 
 /** A one-line reason from an error answer. */

@@ -58,6 +58,20 @@ function registerShapes() {
           { tagName: "text", selector: "badgeText" },
         ],
       },
+      // Drawn only while a run is shown (see live-canvas.js): utilisation meter, queue badge,
+      // a line striking a down node, and small text under it (hit ratio, replica lag).
+      { tagName: "rect", selector: "meterBack" },
+      { tagName: "rect", selector: "meter" },
+      { tagName: "line", selector: "strike" },
+      {
+        tagName: "g",
+        selector: "queueBadge",
+        children: [
+          { tagName: "rect", selector: "queueBack" },
+          { tagName: "text", selector: "queueText" },
+        ],
+      },
+      { tagName: "text", selector: "liveText" },
     ],
     attrs: {
       body: { refWidth: "100%", refHeight: "100%", rx: 10, ry: 10, fill: "#ffffff", stroke: "#cfd6e3", strokeWidth: 1.5 },
@@ -78,6 +92,22 @@ function registerShapes() {
         text: "!", fill: "#fff", fontSize: 12, fontWeight: 700, textAnchor: "middle", textVerticalAnchor: "middle",
         fontFamily: "system-ui, sans-serif",
       },
+      meterBack: { display: "none", x: 12, y: NODE_HEIGHT - 8, width: NODE_WIDTH - 24, height: 4, rx: 2, fill: "#e2e8f0" },
+      meter: { display: "none", x: 12, y: NODE_HEIGHT - 8, width: 0, height: 4, rx: 2, fill: "#16a34a" },
+      strike: {
+        display: "none", x1: 6, y1: NODE_HEIGHT - 6, x2: NODE_WIDTH - 6, y2: 6, stroke: "#475569", strokeWidth: 2.5,
+        strokeLinecap: "round", pointerEvents: "none",
+      },
+      queueBadge: { display: "none", transform: "translate(-6, -10)", cursor: "help" },
+      queueBack: { x: 0, y: 0, width: 44, height: 18, rx: 9, fill: "#0f172a", stroke: "#fff", strokeWidth: 1.5 },
+      queueText: {
+        x: 22, y: 9.5, text: "", fill: "#fff", fontSize: 11, fontWeight: 700, textAnchor: "middle",
+        textVerticalAnchor: "middle", fontFamily: "system-ui, sans-serif",
+      },
+      liveText: {
+        display: "none", x: 4, y: NODE_HEIGHT + 12, text: "", fill: "#334155", fontSize: 11, textAnchor: "start",
+        textVerticalAnchor: "middle", fontFamily: "system-ui, sans-serif", pointerEvents: "none",
+      },
     },
     ports: {
       groups: { top: { position: "top", ...port }, right: { position: "right", ...port },
@@ -92,6 +122,14 @@ function registerShapes() {
     },
     connector: { name: "smooth" },
   });
+}
+
+/** `base` with each selector's attributes from `extra` laid over it. */
+function overlay(base, extra) {
+  if (!extra) return base;
+  const merged = { ...base };
+  for (const [selector, values] of Object.entries(extra)) merged[selector] = { ...base[selector], ...values };
+  return merged;
 }
 
 function truncate(text, max) {
@@ -113,6 +151,7 @@ export class Canvas {
     this.placed = new Set(); // node ids whose canvas position goes into the document
     this.clipboard = null;
     this.loading = false;
+    this.live = null; // while a run is shown: {nodeAttrs(node), edgeAttrs(edge, docId)} (live-canvas.js)
     const graph = new X6.Graph({
       container,
       autoResize: true,
@@ -228,7 +267,8 @@ export class Canvas {
       this.on.selection(this.selected());
     });
     graph.on("history:change", () => this.on.history && this.on.history());
-    // Right-click is for panning's sake only: no browser menu over the canvas.
+    graph.on("cell:contextmenu", ({ e, cell }) => this.on.contextmenu && this.on.contextmenu(cell, e));
+    // Right-click is for panning's sake (and live faults) only: no browser menu over the canvas.
     graph.container.addEventListener("contextmenu", (event) => event.preventDefault());
   }
 
@@ -509,6 +549,21 @@ export class Canvas {
     return Boolean(this.history && this.history.canRedo());
   }
 
+  // ---- live run overlay ----------------------------------------------------------------------
+
+  /** Draws a run's state over the diagram (`live`, see live-canvas.js), or the plain diagram (null). */
+  setLive(live) {
+    this.live = live;
+    this.redecorate();
+  }
+
+  redecorate() {
+    for (const cell of this.graph.getCells()) {
+      if (cell.isNode()) this.decorateNode(cell);
+      else this.decorateEdge(cell);
+    }
+  }
+
   // ---- problems and drawing ------------------------------------------------------------------
 
   /** Shows problems ({node, edge, text}) on their nodes and edges. */
@@ -546,22 +601,27 @@ export class Canvas {
     const problems = (node.id && this.problems.nodes.get(node.id)) || [];
     const selected = Boolean(node.id && this.graph.hasCell(node) && this.selection.isSelected(node));
     const color = kindColor(data.kind);
-    node.setAttrs(
-      {
-        body: {
-          stroke: problems.length ? DANGER : selected ? ACCENT : "#cfd6e3",
-          strokeWidth: problems.length || selected ? 2.2 : 1.5,
-          title: problems.length ? problems.join("\n") : "",
-        },
-        stripe: { fill: color },
-        iconBack: { fill: color + "1a" },
-        icon: { "xlink:href": iconDataUri(data.kind) },
-        label: { text: truncate(String(label), 16), title: String(label) },
-        caption: { text: truncate(kind ? kind.title : `${data.kind} (unknown kind)`, 21) },
-        badge: { display: problems.length ? "block" : "none", title: problems.join("\n") },
+    const attrs = {
+      body: {
+        fill: "#ffffff",
+        "data-live": null,
+        stroke: problems.length ? DANGER : selected ? ACCENT : "#cfd6e3",
+        strokeWidth: problems.length || selected ? 2.2 : 1.5,
+        title: problems.length ? problems.join("\n") : "",
       },
-      QUIET,
-    );
+      stripe: { fill: color },
+      iconBack: { fill: color + "1a" },
+      icon: { "xlink:href": iconDataUri(data.kind), opacity: 1 },
+      label: { text: truncate(String(label), 16), title: String(label), fill: "#0f172a" },
+      caption: { text: truncate(kind ? kind.title : `${data.kind} (unknown kind)`, 21) },
+      badge: { display: problems.length ? "block" : "none", title: problems.join("\n") },
+      meterBack: { display: "none" },
+      meter: { display: "none" },
+      strike: { display: "none" },
+      queueBadge: { display: "none" },
+      liveText: { display: "none" },
+    };
+    node.setAttrs(this.live && node.id ? overlay(attrs, this.live.nodeAttrs(node)) : attrs, QUIET);
   }
 
   decorateEdge(edge) {
@@ -572,17 +632,16 @@ export class Canvas {
     const problems = this.problems.edges.get(docId) || [];
     const selected = this.graph.hasCell(edge) && this.selection.isSelected(edge);
     const stroke = problems.length ? DANGER : selected ? ACCENT : replication ? REPLICATION : "#94a3b8";
-    edge.setAttrs(
-      {
-        line: {
-          stroke,
-          strokeWidth: selected || problems.length ? 2.4 : 1.6,
-          strokeDasharray: replication ? "6 4" : null,
-          title: problems.length ? problems.join("\n") : docId,
-        },
+    const attrs = {
+      line: {
+        stroke,
+        strokeWidth: selected || problems.length ? 2.4 : 1.6,
+        strokeDasharray: replication ? "6 4" : null,
+        title: problems.length ? problems.join("\n") : docId,
+        style: { animation: "none" },
       },
-      QUIET,
-    );
+    };
+    edge.setAttrs(this.live ? overlay(attrs, this.live.edgeAttrs(edge, docId, { selected })) : attrs, QUIET);
     const parts = [];
     if (replication) {
       parts.push(params.replication === "sync" ? "sync" : `async${params.lag_ms !== undefined ? ` ${params.lag_ms} ms` : ""}`);

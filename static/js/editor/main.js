@@ -14,8 +14,10 @@ import { setupIO } from "./io.js";
 import { renderPalette } from "./palette.js";
 import { Panel } from "./panel.js";
 import { fetchPresets, setupPresets } from "./presets.js";
+import { LiveViewer } from "./live-viewer.js";
 import { Problems } from "./problems.js";
 import { renderRevisions } from "./revisions.js";
+import { RunController } from "./run.js";
 import { ScenarioPanel } from "./scenario.js";
 import { readSchema } from "./schema.js";
 import { setupShare } from "./share.js";
@@ -134,6 +136,7 @@ app.changed = function changed() {
       app.panel.refresh();
       app.scenario.refreshIfIdle();
       updateChrome();
+      if (app.run) app.run.refreshBar();
     });
   }
 };
@@ -369,7 +372,9 @@ async function start() {
       selection: () => {
         app.panel.renderLists();
         app.panel.renderInspector();
+        if (app.run) app.run.selectionChanged();
       },
+      contextmenu: (cell, event) => app.run && app.run.faults.openMenu(cell, event),
       refused: (message) => toast(`Cannot connect: ${message}.`, "error"),
       history: () => updateChrome(),
     },
@@ -390,12 +395,16 @@ async function start() {
     readOnly,
     onInvalidChange: (invalid) => {
       app.invalidForm = invalid;
+      if (app.run) app.run.refreshBar();
     },
   });
   app.problems = new Problems({
     canvas: app.canvas,
     getDocument: () => app.document(),
-    onProblems: (problems, nodes) => app.panel.setProblemNodes(nodes),
+    onProblems: (problems, nodes) => {
+      app.panel.setProblemNodes(nodes);
+      if (app.run) app.run.setProblems(problems.length);
+    },
   });
   app.scenario = new ScenarioPanel({
     container: document.getElementById("scenario"),
@@ -408,6 +417,7 @@ async function start() {
       app.changed();
     },
   });
+  app.run = new RunController(app);
   renderPalette(document.getElementById("palette-list"), schema.kinds, {
     onDragStart: (kind, event) => app.editable() && app.canvas.startDrag(kind, event),
     onAdd: (kind) => {
@@ -446,9 +456,12 @@ async function start() {
   );
   window.addEventListener("pagehide", writeDraft);
   const loaded = await loadInitial();
+  app.run.refreshBar();
+  if (loaded && app.mode === "view" && app.shareToken) new LiveViewer(app.run, app.shareToken).start();
   root.dataset.state = loaded ? "ready" : "error";
-  // For browser tests and the curious: the current document, as Export would write it.
-  window.archplay = { document: () => app.document(), app };
+  // For browser tests and the curious: the current document, as Export would write it, and the
+  // run view (its run, its socket, its charts).
+  window.archplay = { document: () => app.document(), app, live: app.run };
 }
 
 function wireToolbar() {
