@@ -39,9 +39,11 @@ export function appendWindow(data, t, window) {
   data.t.push(t);
   data.throughput.push(numberOrNull(window.throughput_rps));
   data.errors.push(numberOrNull(window.errors_rps));
-  data.p50.push(numberOrNull(window.latency_p50_ms));
-  data.p95.push(numberOrNull(window.latency_p95_ms));
-  data.p99.push(numberOrNull(window.latency_p99_ms));
+  // A second with no successful request has no latency to show: a gap, not a drop to zero.
+  const served = !(window.throughput_rps === 0);
+  data.p50.push(served ? numberOrNull(window.latency_p50_ms) : null);
+  data.p95.push(served ? numberOrNull(window.latency_p95_ms) : null);
+  data.p99.push(served ? numberOrNull(window.latency_p99_ms) : null);
   if (window.latency_p95_ms !== undefined) data.hasP95 = true;
   const nodes = window.nodes || {};
   for (const id of Object.keys(nodes)) {
@@ -67,9 +69,10 @@ export function dataFromTimeseries(timeseries) {
   data.t = [...t];
   data.throughput = column("throughput_rps");
   data.errors = column("errors_rps");
-  data.p50 = column("latency_p50_ms");
-  data.p95 = column("latency_p95_ms");
-  data.p99 = column("latency_p99_ms");
+  const served = (name) => column(name).map((value, index) => (data.throughput[index] === 0 ? null : value));
+  data.p50 = served("latency_p50_ms");
+  data.p95 = served("latency_p95_ms");
+  data.p99 = served("latency_p99_ms");
   data.hasP95 = Array.isArray(series.latency_p95_ms);
   return data;
 }
@@ -112,6 +115,11 @@ function marksPlugin(getMarks) {
       },
     },
   };
+}
+
+function lighter(color) {
+  const rgb = [1, 3, 5].map((start) => parseInt(color.slice(start, start + 2), 16));
+  return `#${rgb.map((value) => Math.round(value + (255 - value) * 0.45).toString(16).padStart(2, "0")).join("")}`;
 }
 
 function axisValues(unit) {
@@ -234,7 +242,7 @@ export class RunCharts {
       },
       axes: [
         { size: 28, values: (chart, splits) => splits.map((value) => `${value}s`), grid: { stroke: "#eef2f7" } },
-        { size: 44, values: axisValues(spec.unit === "%" ? "%" : ""), grid: { stroke: "#eef2f7" } },
+        { size: 50, values: axisValues(spec.unit === "%" ? "%" : ""), grid: { stroke: "#eef2f7" } },
       ],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
@@ -242,7 +250,8 @@ export class RunCharts {
         { label: "t", value: (chart, value) => (value == null ? "" : `${value} s`) },
         ...spec.series.map((series) => ({
           label: series.label,
-          stroke: series.stroke,
+          // Run B of a comparison: the same hue, lighter and dashed.
+          stroke: series.dash ? lighter(series.stroke) : series.stroke,
           width: series.width,
           dash: series.dash,
           spanGaps: false,

@@ -124,13 +124,18 @@ export class LiveFaults {
   renderPanel() {
     if (!this.section) return;
     const selected = this.canvas.selected();
-    if (!this.controller.canInject() || selected.length !== 1) {
+    const cell = this.controller.canInject() && selected.length === 1 ? selected[0] : null;
+    const target = cell ? this.target(cell) : null;
+    // Called on every redraw of the run bar: rebuilt only when what it shows changes, so that
+    // focus and typing in it are never interrupted.
+    const key = cell ? `${this.controller.run.id}|${cell.isNode() ? "node" : "edge"}|${target}` : "";
+    if (key === this.shownKey) return;
+    this.shownKey = key;
+    if (!cell) {
       this.section.hidden = true;
       this.section.replaceChildren();
       return;
     }
-    const cell = selected[0];
-    const target = this.target(cell);
     const buttons = this.actionsFor(cell).map(({ action, label }) => {
       if (action !== "slow") {
         return el("button", { type: "button", class: action === "fail" || action === "partition" ? "danger" : "", dataset: { action },

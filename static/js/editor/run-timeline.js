@@ -31,7 +31,8 @@ export class RunTimeline {
   }
 
   /** A run of `duration` simulated seconds (warm-up `warmup`) with these marks. */
-  reset({ duration, warmup, marks }) {
+  reset({ duration, warmup, marks, empty }) {
+    this.empty = empty || "No events in this scenario: right-click a component while the run goes to fail it.";
     this.duration = duration > 0 ? duration : 60;
     this.warmup = warmup > 0 ? warmup : 0;
     this.marks = marks;
@@ -83,7 +84,7 @@ export class RunTimeline {
     this.list.replaceChildren(
       ...(sorted.length
         ? sorted.map((mark) => el("li", { dataset: { action: mark.action, origin: mark.origin } }, markText(mark)))
-        : [el("li", { class: "muted" }, "No events in this scenario: right-click a component while the run goes to fail it.")]),
+        : [el("li", { class: "muted" }, this.empty)]),
     );
   }
 }

@@ -143,6 +143,7 @@ export class RunController {
   async start() {
     if (this.runButton.disabled) return;
     this.timings.clickAt = performance.now();
+    this.charts.firstPointAt = null; // set again when this run's first window is drawn
     const document_ = this.app.document();
     const body = { document: document_, speed: this.speed.value === "max" ? "max" : Number(this.speed.value) };
     if (this.app.mode === "edit" && this.app.topologyId) {
@@ -432,7 +433,7 @@ export class RunController {
     };
     this.title.textContent = `Compare ${labels[0]} (solid) with ${labels[1]} (dashed)`;
     show();
-    this.timeline.reset({ duration: scenario.duration, warmup: scenario.warmup, marks: [] });
+    this.timeline.reset({ duration: scenario.duration, warmup: scenario.warmup, marks: [], empty: "Each run's events are in its own view." });
     this.byId("run-summary").replaceChildren(renderDiff(runA.results, runB.results, labels));
     this.openDrawer();
     this.showTab("run-tab-summary");
