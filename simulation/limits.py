@@ -15,6 +15,7 @@ MAX_DURATION_S = 86_400  # 24 hours of simulated time
 MAX_RATE_RPS = 1_000_000  # per client
 MAX_EXPECTED_REQUESTS = 50_000_000  # sum over clients of rate x time, per run
 MAX_NAME_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 2_000
 MAX_ID_LENGTH = 100
 
 
@@ -28,5 +29,6 @@ def as_dict() -> dict[str, int]:
         "max_rate_rps": MAX_RATE_RPS,
         "max_expected_requests": MAX_EXPECTED_REQUESTS,
         "max_name_length": MAX_NAME_LENGTH,
+        "max_description_length": MAX_DESCRIPTION_LENGTH,
         "max_id_length": MAX_ID_LENGTH,
     }

@@ -9,7 +9,8 @@ because a person fixing a diagram wants the full list, not one error per try.
 The checks come in layers, each working with whatever the previous ones could
 make sense of, so that one mistake does not bury the others under echoes:
 
-1. shape: a JSON object with ``format`` 1, a list of nodes, each with an id and
+1. shape: a JSON object with ``format`` 1 (an optional ``name`` and
+   ``description``: what the document shows, in prose), a list of nodes, each with an id and
    a known kind; unknown keys anywhere are refused;
 2. parameters: each node's params against its kind's model, each edge's against
    the edge model (see ``params.py``);
@@ -48,7 +49,7 @@ __all__ = ["FORMAT", "parse", "validate"]
 
 FORMAT = 1
 DEFAULT_NAME = "Untitled"
-DOCUMENT_KEYS = ("format", "name", "nodes", "edges", "scenario")
+DOCUMENT_KEYS = ("format", "name", "description", "nodes", "edges", "scenario")
 NODE_KEYS = ("id", "kind", "label", "x", "y", "params")
 EDGE_KEYS = ("id", "source", "target", "params")
 SCENARIO_KEYS = ("duration_s", "warmup_s", "seed", "events")
@@ -136,6 +137,15 @@ class _Reader:
             self.problem("document", "name", f"must be a string (got {describe(name)})")
         elif len(name) > limits.MAX_NAME_LENGTH:
             self.problem("document", "name", f"must be at most {limits.MAX_NAME_LENGTH} characters long")
+        description = document.get("description")
+        if description is not None and not isinstance(description, str):
+            self.problem("document", "description", f"must be a string (got {describe(description)})")
+        elif description is not None and len(description) > limits.MAX_DESCRIPTION_LENGTH:
+            self.problem(
+                "document",
+                "description",
+                f"must be at most {limits.MAX_DESCRIPTION_LENGTH:,} characters long (got {len(description):,})",
+            )
 
         nodes = self.read_list(document, "nodes", limits.MAX_NODES, required=True)
         edges = self.read_list(document, "edges", limits.MAX_EDGES, required=False)
@@ -143,9 +153,11 @@ class _Reader:
         normalized_edges = [e for i, raw in enumerate(edges) if (e := self.read_edge(i, raw)) is not None]
         check_wiring(self.graph, self.problem)
         scenario = self.read_scenario(document.get("scenario"))
+        normalized: dict[str, Any] = {"format": FORMAT, "name": name}
+        if description is not None:
+            normalized["description"] = description  # kept only when given: absent stays absent
         return {
-            "format": FORMAT,
-            "name": name,
+            **normalized,
             "nodes": normalized_nodes,
             "edges": normalized_edges,
             "scenario": scenario,

@@ -172,7 +172,17 @@ def json_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "format": {"const": FORMAT, "description": f"Version of the document format: {FORMAT}."},
-            "name": {"type": "string", "maxLength": limits.MAX_NAME_LENGTH, "default": DEFAULT_NAME},
+            "name": {
+                "type": "string",
+                "maxLength": limits.MAX_NAME_LENGTH,
+                "default": DEFAULT_NAME,
+                "description": "Title of the topology.",
+            },
+            "description": {
+                "type": "string",
+                "maxLength": limits.MAX_DESCRIPTION_LENGTH,
+                "description": "What the topology shows and what to watch when it runs (prose); optional.",
+            },
             "nodes": {
                 "type": "array",
                 "maxItems": limits.MAX_NODES,

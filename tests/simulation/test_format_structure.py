@@ -26,7 +26,8 @@ def test_a_format_other_than_1_is_refused(problem_at, value):
 def test_unknown_top_level_keys_are_refused(problem_at):
     problem = problem_at({"format": 1, "nodes": [], "theme": "dark"}, "document", "theme")
     assert (
-        problem.message == "unknown key 'theme' for the document; known: format, name, nodes, edges, scenario"
+        problem.message
+        == "unknown key 'theme' for the document; known: format, name, description, nodes, edges, scenario"
     )
 
 
