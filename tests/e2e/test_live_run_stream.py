@@ -68,3 +68,31 @@ def test_the_first_window_is_on_screen_within_a_second_of_pressing_run_with_a_wa
     # At 10x the first simulated second takes 100 ms of wall time; the rest is HTTP, the queue,
     # the worker picking the task up and the websocket. The median of three, on a shared machine.
     assert statistics.median(delays) < FIRST_WINDOW_LIMIT_MS
+
+
+WATCH_AND_REPORT = """async ([runId, view]) => {
+    const { RunSocket } = await import("/static/js/editor/runsocket.js");
+    const states = [];
+    await new Promise((resolve) => {
+        new RunSocket({ runId, view, onMessage: () => {}, onState: (state, detail) => {
+            states.push(detail ? `${state}: ${detail}` : state);
+            if (state === "refused") resolve();
+        } });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3000));  // would it try again?
+    return states;
+}"""
+
+
+def test_a_run_the_visitor_may_not_watch_is_refused_once_with_the_reason_and_not_retried(editor, live_app):
+    owner = live_app.session()
+    status, started = owner.post(
+        "/api/runs", {"document": {"format": 1, "nodes": [{"id": "u", "kind": "client"}, {"id": "s", "kind": "app_server"}],
+                                   "edges": [{"source": "u", "target": "s"}], "scenario": {"duration_s": 5}}},
+    )  # fmt: skip
+    assert status == 202, started
+    editor.open("/")  # a stranger: another browser, no view link
+    states = editor.page.evaluate(WATCH_AND_REPORT, [started["id"], None])
+    assert states == ["connecting", "closed", "refused: you are not allowed to watch this run"]
+    states = editor.page.evaluate(WATCH_AND_REPORT, ["no-such-run", None])
+    assert states == ["connecting", "closed", "refused: there is no such run"]
