@@ -37,61 +37,21 @@ from math import ceil
 from .components import KINDS
 from .components.client import Client
 from .components.database import Database
-from .format import InvalidDocument, Problem, parse
+from .failover import Failover
+from .format import parse
 from .kernel import Kernel, PacedKernel
 from .metrics import Tally, rounded
 from .network import Edge
 
 __all__ = ["Model", "run"]
 
-SERIES = ("throughput_rps", "latency_p99_ms", "errors_rps", "latency_p50_ms", "goodput_rps")
-
-
-def call_loop(doc: dict) -> Problem | None:
-    """A loop of calls in the document (a request would travel it forever), if there is one.
-
-    Replication edges carry no calls and may form loops (master-master).
-    """
-    out: dict[str, list[dict]] = {n["id"]: [] for n in doc["nodes"]}
-    for e in doc["edges"]:
-        if not e["params"].get("replication"):
-            out[e["source"]].append(e)
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for root in out:
-        if root in state:
-            continue
-        state[root] = 1
-        path, stack = [root], [iter(out[root])]
-        while stack:
-            e = next(stack[-1], None)
-            if e is None:
-                state[path.pop()] = 2
-                stack.pop()
-                continue
-            target = e["target"]
-            if state.get(target) == 1:
-                loop = " -> ".join(path[path.index(target) :] + [target])
-                return Problem(
-                    where=f"edge '{e['id']}'",
-                    node=None,
-                    edge=e["id"],
-                    field="target",
-                    message=f"closes a loop of calls ({loop}): a request would go round it forever",
-                )
-            if target not in state:
-                state[target] = 1
-                path.append(target)
-                stack.append(iter(out[target]))
-    return None
+SERIES = ("throughput_rps", "latency_p99_ms", "errors_rps", "latency_p50_ms", "latency_p95_ms", "goodput_rps")
 
 
 class Model:
     """The components and wires of one run, on one kernel."""
 
     def __init__(self, doc: dict, kernel: Kernel) -> None:
-        loop = call_loop(doc)
-        if loop is not None:
-            raise InvalidDocument([loop])
         scenario = doc["scenario"]
         self.kernel = kernel
         self.seed = scenario["seed"]
@@ -106,6 +66,9 @@ class Model:
             self.edges[edge.id] = edge
             source.out.append(edge)
             target.into.append(edge)
+        self.clients = [n for n in self.nodes.values() if isinstance(n, Client)]
+        self.failover = Failover(self)
+        self.failover.prepare()  # before wiring: standbys' wires go dormant or are borrowed
         databases = [n for n in self.nodes.values() if isinstance(n, Database)]
         for db in databases:
             db.wire()
@@ -118,7 +81,6 @@ class Model:
             kernel.schedule(self.warmup, self.end_warmup)
         for event in scenario["events"]:
             kernel.schedule(float(event["at_s"]), self.play, event)
-        self.clients = [n for n in self.nodes.values() if isinstance(n, Client)]
         for client in self.clients:
             client.start(0.0)
         if self.warmup <= 0:
@@ -172,16 +134,17 @@ class Model:
         return nodes, tally
 
     def window(self, t: float, length: float, cur: tuple, prev: tuple) -> dict:
-        nodes, (slow, _, _) = self.differences(cur, prev)
+        nodes, (slow, *_) = self.differences(cur, prev)
         clients = [nodes[c.id] for c in self.clients]
         latency = self.tally.window_latency
-        ok, (p50, p99) = latency.count_and_percentiles((0.5, 0.99))
+        ok, (p50, p95, p99) = latency.count_and_percentiles((0.5, 0.95, 0.99))
         return {
             "type": "metrics",
             "t_s": int(ceil(t)),
             "window": {
                 "throughput_rps": ok / length,
                 "latency_p50_ms": p50 * 1000,
+                "latency_p95_ms": p95 * 1000,
                 "latency_p99_ms": p99 * 1000,
                 "latency_mean_ms": latency.total / ok * 1000 if ok else 0.0,
                 "errors_rps": sum(d["failed"] for d in clients) / length,
@@ -194,7 +157,7 @@ class Model:
     def results(self, end: tuple, covered: float) -> dict:
         warm = self.warm if self.warm is not None else end
         measured = max(0.0, covered - self.warmup)
-        nodes, (_, stale, lost) = self.differences(end, warm)
+        nodes, (_, stale, lost, conflicts, sessions_lost) = self.differences(end, warm)
         tally = self.tally
         ok = sum(c.n_ok for c in self.clients)
         failed = sum(c.n_failed for c in self.clients)
@@ -226,8 +189,10 @@ class Model:
             },
             "stale_reads": stale,
             "lost_writes": lost,
+            "conflicts": conflicts,
+            "sessions_lost": sessions_lost,
             "nodes": {nid: node.summary(nodes[nid], measured) for nid, node in self.nodes.items()},
-            "failovers": [],
+            "failovers": self.failover.report(),
         }
 
 

@@ -154,8 +154,8 @@ class Tally:
     run as a whole needs: the latency histogram of counted successes, failed
     attempts by reason, retries, successes slower than their client's SLO
     (goodput = ok - slow), and cumulative counts by time for the windows
-    (``c_slow``; ``stale_reads`` and ``lost_writes`` are counted when they
-    happen). ``window_latency`` is emptied at every window boundary: the
+    (``c_slow``; ``stale_reads``, ``lost_writes``, ``conflicts`` and
+    ``sessions_lost`` are counted when they happen). ``window_latency`` is emptied at every window boundary: the
     window's successes are the sum of its counts.
     """
 
@@ -168,7 +168,9 @@ class Tally:
         self.c_slow = 0
         self.stale_reads = 0
         self.lost_writes = 0
+        self.conflicts = 0  # master-master writes of one key made without seeing each other
+        self.sessions_lost = 0  # sessions held only by an app server that failed
         self.window_latency = Histogram(keep_max=False)  # reset in place at every window
 
     def counters(self) -> tuple:
-        return (self.c_slow, self.stale_reads, self.lost_writes)
+        return (self.c_slow, self.stale_reads, self.lost_writes, self.conflicts, self.sessions_lost)

@@ -154,6 +154,7 @@ class Edge:
         "seq",
         "parts",
         "dependents",
+        "dormant",
     )
 
     def __init__(self, spec: dict, source, target, kernel) -> None:
@@ -165,6 +166,7 @@ class Edge:
         self.replication = params["replication"]
         self.lag = params["lag_ms"] / 1000.0
         self.cut = False
+        self.dormant = False  # leads to a standby that has not taken over: routers skip it
         self.heap = kernel.heap
         self.seq = kernel.sequence
         self.parts: tuple[Edge, ...] = ()
@@ -184,6 +186,7 @@ class Edge:
         edge.seq = first.seq
         edge.parts = (first, second)
         edge.dependents = []
+        edge.dormant = False
         first.dependents.append(edge)
         second.dependents.append(edge)
         edge.point_to(second.target)

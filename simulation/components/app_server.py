@@ -65,17 +65,21 @@ class AppServer(Server):
         self.means = (mean, mean, mean)
 
     def wire(self) -> None:
-        self.services = [e for e in self.out if e.target.kind in SERVICE_KINDS]
-        caches = [e for e in self.out if e.target.kind == "cache"]
+        out = []  # live wires, one per target (a standby's wires are dormant until it takes over)
+        for e in self.out:
+            if not e.dormant and all(o.target is not e.target for o in out):
+                out.append(e)
+        self.services = [e for e in out if e.target.kind in SERVICE_KINDS]
+        caches = [e for e in out if e.target.kind == "cache"]
         self.cache_edge = caches[0] if caches else None
         self.cache = self.cache_edge.target if caches else None
-        queues = [e for e in self.out if e.target.kind == "queue"]
+        queues = [e for e in out if e.target.kind == "queue"]
         self.queue_edge = queues[0] if queues else None
-        self.db_edges = [e for e in self.out if e.target.kind == "database"]
+        self.db_edges = [e for e in out if e.target.kind == "database"]
         if self.cache is not None and self.db_edges and self.cache.fallback_edge is None:
             self.cache.fallback_edge = self.db_edges[0]  # where the cache refreshes from, lacking its own
         if not self.db_edges and self.cache is not None:
-            behind = [e for e in self.cache.out if e.target.kind == "database"]
+            behind = [e for e in self.cache.out if e.target.kind == "database" and not e.dormant]
             if behind:
                 self.db_edges = [Edge.through(self.cache_edge, behind[0])]
         self.has_data = bool(self.db_edges or self.cache_edge or self.queue_edge)

@@ -9,6 +9,8 @@ share ``resources/base.py``:
     the answer to a call this node made comes back (``call.status`` says how it went).
 ``fail(t)`` / ``recover(t)``
     the node goes down (it refuses new calls and drops the ones it holds) or comes back.
+``retarget(t)``
+    some of its outgoing wires now lead elsewhere (a standby took over): look again.
 ``set_params(t, params)``
     a scenario ``set`` event: these parameters apply from now on.
 ``counters(t)`` / ``window(...)`` / ``summary(...)``
@@ -82,6 +84,8 @@ class Node:
         self.out: list = []  # outgoing edges, in document order
         self.into: list = []  # incoming edges
         self.watchers: list = []  # load balancers health-checking this node
+        self.guard = None  # the Standby pair watching our heartbeats, if we have a standby
+        self.replaced = False  # a standby took our place: callers no longer see us
         self.configure(self.params)
 
     # -- parameters ---------------------------------------------------------
@@ -90,6 +94,10 @@ class Node:
 
     def wire(self) -> None:
         """Called once every node and edge exists: find downstream targets."""
+
+    def retarget(self, t: float) -> None:
+        """Some outgoing wires were re-pointed or woken up (failover): find the targets again."""
+        self.wire()
 
     def uses(self) -> frozenset[str]:
         """Which request attributes this node looks at ("op", "key", "session").
@@ -112,15 +120,26 @@ class Node:
         self.drop_held(t)
         for lb in self.watchers:
             lb.target_failed(t, self)
+        if self.guard is not None:
+            self.guard.active_failed(t)
 
     def recover(self, t: float) -> None:
         if self.up:
             return
         self.up = True
-        self.down_area += t - self.down_since
+        if not self.replaced:
+            self.down_area += t - self.down_since
         self.on_recover(t)
         for lb in self.watchers:
             lb.target_recovered(t, self)
+        if self.guard is not None:
+            self.guard.active_recovered(t)
+
+    def take_out(self, t: float) -> None:
+        """A standby has taken our place: from now on callers do not see us, up or down."""
+        if not self.up and not self.replaced:
+            self.down_area += t - self.down_since
+        self.replaced = True
 
     def drop_held(self, t: float) -> None:
         """Refuse every call this node holds (it has just failed)."""
@@ -129,7 +148,7 @@ class Node:
         """Come back clean (empty queue, cold cache)."""
 
     def downtime(self, t: float) -> float:
-        return self.down_area + (0.0 if self.up else t - self.down_since)
+        return self.down_area + (0.0 if self.up or self.replaced else t - self.down_since)
 
     def refuse(self, t: float, call: Call) -> None:
         self.n_refused += 1

@@ -227,7 +227,7 @@ class Cache(Node):
         return frozenset(("op", "key"))
 
     def wire(self) -> None:
-        behind = [e for e in self.out if e.target.kind == "database"]
+        behind = [e for e in self.out if e.target.kind == "database" and not e.dormant]
         self.db_edge = behind[0] if behind else None
 
     # -- what app servers ask ----------------------------------------------------

@@ -45,7 +45,8 @@ class Cdn(Node):
         return frozenset(("key",))
 
     def wire(self) -> None:
-        self.origin = self.out[0] if self.out else None
+        live = [e for e in self.out if not e.dormant]
+        self.origin = live[0] if live else None
 
     def arrive(self, t: float, call: Call) -> None:
         if not self.up:

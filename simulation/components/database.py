@@ -19,11 +19,13 @@ Replication is an edge from a primary to a replica (or to another primary,
 master-master) with ``replication`` ``sync`` or ``async``:
 
 ``async``
-    the write is acknowledged at commit; each replica applies it after an
-    exponential delay of mean ``lag_ms``, in commit order (apply time = max(the
-    previous write's apply time, commit + delay)). Nothing is scheduled per
-    write: each replica keeps a FIFO of (apply time, key, version, commit time)
-    and applies what is due when it is read or when a window closes. Its lag
+    the write is acknowledged at commit; each replica applies it after its own
+    exponential delay of mean ``lag_ms``, drawn independently for every write,
+    so the measured mean lag is ``lag_ms``. Writes may then arrive out of
+    order; a replica keeps, per key, the highest version it has applied, so an
+    older write arriving late changes nothing. Nothing is scheduled per write:
+    each replica keeps a heap of (apply time, key, version, commit time) and
+    applies what is due when it is read or when a window closes. Its lag
     statistics are over (apply time - commit time) of the writes applied; its
     current lag (in a window) is the age of the oldest write not yet applied.
 ``sync``
@@ -35,15 +37,29 @@ master-master) with ``replication`` ``sync`` or ``async``:
     A sync replica that is down is skipped (writes do not block on it); it is
     brought up to date when it recovers.
 
-Only primaries replicate (no chains of replicas).
+Master-master: a replication edge between two primaries replicates both ways
+(one edge is enough; a second one, back, sets the other direction's own mode
+and lag). Both accept writes; a write committed on a primary that has not yet
+applied the other primary's latest write of the same key is a **conflict**
+(two writes of one key, each made without seeing the other, within the lag):
+counted per node (``conflicts``) and for the run. The later version wins.
+
+Replicas follow primaries only: chained replication (replica to replica) is
+refused when the document is read.
+
+Failover (see ``simulation.failover``): a replica that is the standby of its
+primary becomes the primary of the group when it takes over (``promote``). The
+async writes it had not applied when the primary failed are lost: its backlog
+is cut off at the failure (``strand``) and counted at the takeover. The other
+replicas follow the new primary, with the modes their old edges had.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from heapq import heapify, heappop, heappush
 from math import log
 
-from ..network import OK, READ, REPLICATE, WRITE, Call
+from ..network import OK, READ, REPLICATE, WRITE, Call, Edge
 from .base import Server
 
 __all__ = ["Database", "Keyspace"]
@@ -58,7 +74,7 @@ class Keyspace:
 
 class Database(Server):
     kind = "database"
-    COUNTERS = Server.COUNTERS + ("lag_sum", "lag_n")
+    COUNTERS = Server.COUNTERS + ("lag_sum", "lag_n", "conflicts")
 
     def __init__(self, spec: dict, model) -> None:
         self.keyspace: Keyspace | None = None
@@ -67,8 +83,10 @@ class Database(Server):
         self.replicas: list[Database] = []
         self.sync_replicas: list[Database] = []
         self.async_replicas: list[tuple[Database, object]] = []
-        self.backlog: deque = deque()  # async writes not yet applied: (apply time, key, version, commit time)
-        self.last_apply = 0.0
+        self.backlog: list = []  # heap of async writes not yet applied: (apply time, key, version, commit time)
+        self.stranded: list = []  # the backlog cut off when our primary failed (see strand)
+        self.n_conflicts = 0
+        self.multi_primary = False  # one of several primaries of a group (master-master)
         self.lag_sum = 0.0
         self.lag_n = 0
         self.lag_max = 0.0
@@ -94,10 +112,20 @@ class Database(Server):
                 if replica.role == "replica":
                     replica.primary = self
                     self.replicas.append(replica)
-                if edge.replication == "sync":
-                    self.sync_replicas.append(replica)
-                else:
-                    self.async_replicas.append((replica, edge))
+                self.replicate_to(replica, edge)
+                if replica.role == "primary" and not any(
+                    e.target is self and e.replication for e in replica.out
+                ):
+                    replica.replicate_to(self, edge)  # master-master: one edge replicates both ways
+
+    def retarget(self, t: float) -> None:
+        """Replication wires are never re-pointed (a promoted standby rewires its group itself)."""
+
+    def replicate_to(self, other: Database, edge) -> None:
+        if edge.replication == "sync":
+            self.sync_replicas.append(other)
+        else:
+            self.async_replicas.append((other, edge))
 
     @staticmethod
     def join_groups(databases: list[Database]) -> None:
@@ -122,6 +150,8 @@ class Database(Server):
                 d.keyspace = keyspace
             if len(primaries) == 1:
                 primaries[0].applied = keyspace.latest  # the single primary is always up to date
+            for d in primaries:
+                d.multi_primary = len(primaries) > 1
         for db in databases:
             if db.read_from is None:
                 db.read_from = "replicas" if db.replicas else "primary"
@@ -184,6 +214,9 @@ class Database(Server):
         for edge in self.out:
             if edge.target is replica:
                 return edge
+        for edge in replica.out:  # master-master over one edge: the way back
+            if edge.target is self:
+                return edge
         raise LookupError(replica.id)
 
     def on_reply(self, t: float, child: Call) -> None:
@@ -202,6 +235,11 @@ class Database(Server):
         latest[key] = version
         applied = self.applied
         if applied is not latest:
+            # Several primaries (or a promoted standby): a write on a key whose latest
+            # version has not reached us yet was made without seeing it.
+            if applied.get(key, 0) < version - 1:
+                self.n_conflicts += 1
+                self.tally.conflicts += 1
             applied[key] = version
         for replica in self.sync_replicas:
             if replica.up:
@@ -216,18 +254,14 @@ class Database(Server):
     # -- async replication, applied lazily ------------------------------------------
     def enqueue(self, t: float, key: int, version: int, mean_lag: float) -> None:
         delay = -log(1.0 - self.rng.random()) * mean_lag if mean_lag > 0 else 0.0
-        due = t + delay
-        if due < self.last_apply:
-            due = self.last_apply  # applied in commit order
-        self.last_apply = due
-        self.backlog.append((due, key, version, t))
+        heappush(self.backlog, (t + delay, key, version, t))
 
     def catch_up(self, t: float) -> None:
-        """Apply every replicated write due by ``t``."""
+        """Apply every replicated write due by ``t`` (the highest version of a key wins)."""
         backlog = self.backlog
         applied = self.applied
         while backlog and backlog[0][0] <= t:
-            due, key, version, committed = backlog.popleft()
+            due, key, version, committed = heappop(backlog)
             if applied.get(key, 0) < version:
                 applied[key] = version
             lag = due - committed
@@ -237,7 +271,53 @@ class Database(Server):
                 self.lag_max = lag
 
     def current_lag(self, t: float) -> float:
-        return t - self.backlog[0][3] if self.backlog else 0.0
+        """Age of the oldest write not yet applied (a scan of the backlog, once per window)."""
+        return t - min(entry[3] for entry in self.backlog) if self.backlog else 0.0
+
+    # -- failover ------------------------------------------------------------------
+    def strand(self, t: float) -> None:
+        """Our primary has just failed: what it had sent us is applied, the rest is cut off."""
+        self.catch_up(t)
+        self.stranded.extend(self.backlog)
+        self.backlog = []
+
+    def unstrand(self) -> None:
+        """Our primary is back before anyone took over: the stream resumes."""
+        self.backlog.extend(self.stranded)
+        heapify(self.backlog)
+        self.stranded = []
+
+    def promote(self, t: float, old: Database) -> int:
+        """Become the primary in place of ``old``; return the writes lost on the way."""
+        lost = len(self.stranded)
+        self.stranded = []
+        self.backlog = []
+        followers = [r for r in old.replicas if r is not self]
+        modes = {id(r): e for r, e in old.async_replicas}
+        self.role = "primary"
+        self.primary = None
+        for replica in followers:
+            replica.primary = self
+            replica.stranded = []  # writes only the old primary had: gone with it
+            self.replicas.append(replica)
+            old_edge = modes.get(id(replica)) or old.edge_to(replica)
+            spec = {"id": f"{self.id}->{replica.id}", "params": {
+                "latency_ms": old_edge.base_latency * 1000, "weight": old_edge.weight,
+                "replication": old_edge.replication, "lag_ms": old_edge.lag * 1000}}  # fmt: skip
+            edge = Edge(spec, self, replica, self.model.kernel)
+            self.out.append(edge)
+            self.replicate_to(replica, edge)
+        old.replicas = []
+        old.sync_replicas = []
+        old.async_replicas = []
+        if self.keyspace is not None:
+            # From now on we are the authority: whatever version numbers the group has
+            # reached denote our data (the writes we never got are counted as lost).
+            self.applied = self.keyspace.latest
+        self.read_from = old.read_from if self.replicas and old.read_from != "primary" else "primary"
+        if self.read_from == "replicas" and not self.replicas:
+            self.read_from = "primary"
+        return lost
 
     # -- failure -------------------------------------------------------------
     def on_recover(self, t: float) -> None:
@@ -250,7 +330,7 @@ class Database(Server):
     def counters(self, t: float) -> tuple:
         if self.backlog:
             self.catch_up(t)
-        return super().counters(t) + (self.lag_sum, self.lag_n)
+        return super().counters(t) + (self.lag_sum, self.lag_n, self.n_conflicts)
 
     def warmup_reset(self, t: float) -> None:
         super().warmup_reset(t)
@@ -267,4 +347,6 @@ class Database(Server):
         if self.role == "replica":
             mean = d["lag_sum"] / d["lag_n"] if d["lag_n"] else 0.0
             out["replication_lag_ms"] = {"mean": mean * 1000, "max": self.lag_max * 1000}
+        if self.multi_primary:
+            out["conflicts"] = d["conflicts"]
         return out

@@ -48,24 +48,26 @@ class Dns(Node):
 
     def resolve(self) -> int:
         edges = self.edges
+        live = [k for k, e in enumerate(edges) if not e.dormant]  # never a standby before it takes over
+        if not live:
+            return 0
         if self.policy == "round_robin":
             self.turn += 1
-            return self.turn % len(edges)
-        up = [k for k, e in enumerate(edges) if e.target.up]
+            return live[self.turn % len(live)]
+        up = [k for k in live if edges[k].target.up]
         if self.policy == "failover":
-            return up[0] if up else 0
+            return up[0] if up else live[0]
         if self.policy == "latency":
-            return min(up or range(len(edges)), key=lambda k: edges[k].latency)
-        weights = [e.weight for e in edges]
-        total = sum(weights)
+            return min(up or live, key=lambda k: edges[k].latency)
+        total = sum(edges[k].weight for k in live)
         if total <= 0:
-            return 0
+            return live[0]
         x = self.rng.random() * total
-        for k, w in enumerate(weights):
-            x -= w
+        for k in live:
+            x -= edges[k].weight
             if x < 0:
                 return k
-        return len(edges) - 1
+        return live[-1]
 
     def arrive(self, t: float, call: Call) -> None:
         if not self.up or not self.edges:

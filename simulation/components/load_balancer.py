@@ -20,8 +20,10 @@ Algorithms:
     the target with the fewest calls this balancer has sent and not yet seen
     answered (ties: the first in edge order).
 ``ip_hash``
-    by the client session: a session keeps its server while the set of healthy
-    targets is unchanged (sticky sessions).
+    by the client session: a session keeps its server for as long as that
+    server is believed healthy (sticky sessions); while it is not, the session
+    goes to another, chosen by the same hash over the healthy targets, and comes
+    back when its server does (as nginx's ``ip_hash``).
 ``consistent_hash``
     by key, on a ring with 100 virtual points per target; a dead target's keys
     move to the next point on the ring and nobody else's move.
@@ -102,7 +104,10 @@ class LoadBalancer(Node):
         self.sent_at_warmup = [0] * n
         self.unhealthy_from = [inf] * n  # marked unhealthy at this time...
         self.healthy_from = [inf] * n  # ...until this one
-        self.all_healthy_until = inf
+        for k, edge in enumerate(self.edges):
+            if edge.dormant:  # a standby's: out of rotation until it takes over
+                self.unhealthy_from[k] = -inf
+        self.all_healthy_until = min(self.unhealthy_from, default=inf)
         self.rr = 0
         self.smooth = [0.0] * n
         ring = sorted(
@@ -114,25 +119,40 @@ class LoadBalancer(Node):
             if self not in target.watchers:
                 target.watchers.append(self)
 
+    def retarget(self, t: float) -> None:
+        """A standby took a target's place: its entry now leads to the standby, believed healthy."""
+        for k, edge in enumerate(self.edges):
+            target = edge.target
+            if edge.dormant:
+                self.unhealthy_from[k] = -inf
+                self.healthy_from[k] = inf
+            elif target is not self.targets[k] or self.unhealthy_from[k] == -inf:
+                self.unhealthy_from[k] = inf
+                self.healthy_from[k] = inf
+            self.targets[k] = target
+            if self not in target.watchers:
+                target.watchers.append(self)
+        self.all_healthy_until = min(self.unhealthy_from, default=inf)
+
     # -- health --------------------------------------------------------------
     def target_failed(self, t: float, target) -> None:
         for k, tg in enumerate(self.targets):
-            if tg is target:
+            if tg is target and self.unhealthy_from[k] != -inf:
                 first = ceil(t / self.interval) * self.interval
                 self.unhealthy_from[k] = first + (self.threshold - 1) * self.interval
                 self.healthy_from[k] = inf
-        self.all_healthy_until = min(self.unhealthy_from)
+        self.all_healthy_until = min(self.unhealthy_from, default=inf)
 
     def target_recovered(self, t: float, target) -> None:
         for k, tg in enumerate(self.targets):
-            if tg is target:
+            if tg is target and self.unhealthy_from[k] != -inf:
                 if self.unhealthy_from[k] < t:
                     # It was marked: the first successful check restores it.
                     self.healthy_from[k] = ceil(t / self.interval) * self.interval
                 else:
                     # Back before the threshold was reached: never marked.
                     self.unhealthy_from[k] = inf
-        self.all_healthy_until = min(self.unhealthy_from)
+        self.all_healthy_until = min(self.unhealthy_from, default=inf)
 
     def believed_healthy(self, k: int, t: float) -> bool:
         return not (self.unhealthy_from[k] <= t < self.healthy_from[k])
@@ -177,7 +197,13 @@ class LoadBalancer(Node):
                 smooth[best] -= total
             return best
         if algorithm == "ip_hash":
-            return healthy[_mix(req.session + 1) % len(healthy)]
+            # As nginx: the session's own server while it is believed healthy; else
+            # another by the same hash over the healthy ones (the others' sessions stay put).
+            h = _mix(req.session + 1)
+            k = h % n
+            if all_healthy or self.believed_healthy(k, t):
+                return k
+            return healthy[h % len(healthy)]
         # consistent_hash: the first ring point at or after the key's hash held by a healthy target
         points = self.ring_targets
         i = bisect(self.ring_points, _mix(req.key + 1))

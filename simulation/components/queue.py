@@ -53,9 +53,10 @@ class Queue(Node):
         return frozenset(("op", "key"))
 
     def wire(self) -> None:
-        self.workers = [e.target for e in self.out if e.target.kind == "worker"]
+        self.workers = [e.target for e in self.out if e.target.kind == "worker" and not e.dormant]
         for worker in self.workers:
-            worker.sources.append(self)
+            if self not in worker.sources:
+                worker.sources.append(self)
 
     def _mark(self, t: float) -> None:
         dt = t - self.t_mark
@@ -148,7 +149,7 @@ class Worker(Server):
         self.means = (self.mean, self.mean, self.mean)
 
     def wire(self) -> None:
-        dbs = [e for e in self.out if e.target.kind == "database"]
+        dbs = [e for e in self.out if e.target.kind == "database" and not e.dormant]
         self.db_edge = dbs[0] if dbs else None
 
     def arrive(self, t: float, call: Call) -> None:

@@ -6,9 +6,19 @@ are looked at together. The rules come from how the engine moves requests:
 - a client sends every request to its single target, and nothing sends to a client;
 - an edge between two databases is a replication edge, and only such an edge may
   carry ``replication``; a replica follows exactly one primary;
+- a replica follows a primary, never another replica (no chained replication);
 - a cache answers misses from a database: its own, or its caller's;
 - a worker consumes jobs from a queue that points to it;
-- a standby protects an existing node of its own kind.
+- a standby protects an existing node of its own kind, one standby per node; a
+  database standby is a replica of the primary it protects (it has the data); a
+  client is never a standby nor a standby the target of a client (a standby gets
+  no traffic before it takes over, and a client has no other target);
+- no loop of calls: a request would travel it for ever (replication edges carry
+  no calls and may form loops: master-master).
+
+A standby borrows the wires of the node it protects when it has none of its own
+(see ``simulation.failover``), so the checks that need wires (a cache's
+database, a worker's queue) are made on the protected node instead.
 
 Nodes whose kind is unknown, and edges whose ends are missing, were reported
 already; the checks skip what they cannot judge rather than repeat the news.
@@ -69,9 +79,31 @@ def check_wiring(graph: Graph, report: Report) -> None:
     for edge in graph.edges:
         _check_edge(graph, edge, report)
 
+    protectors: dict[str, list[str]] = {}
+    for node in graph.nodes.values():
+        protected = node.params.get("standby_for")
+        if isinstance(protected, str):
+            protectors.setdefault(protected, []).append(node.id)
+
     for node in graph.nodes.values():
         where, ids = f"node {node.id!r}", {"node": node.id}
         out_edges, in_edges = outgoing[node.id], incoming[node.id]
+        protected = graph.nodes.get(node.params.get("standby_for") or "")
+        if protected is not None and protected.kind == node.kind and node.kind != "database":
+            # A standby inherits the protected node's callers, and its wires when it has none.
+            in_edges = in_edges + incoming[protected.id]
+            if not out_edges:
+                out_edges = outgoing[protected.id]
+        if node.kind == "client" and len(out_edges) == 1:
+            target = graph.nodes.get(out_edges[0].target)
+            if target is not None and target.params.get("standby_for") is not None:
+                report(
+                    where,
+                    "edges",
+                    f"its target {target.id!r} is a standby, which gets no traffic before it takes over: "
+                    f"point the client at the node it protects ({target.params['standby_for']!r})",
+                    **ids,
+                )
         if node.kind == "client" and len(out_edges) != 1:
             report(
                 where,
@@ -91,7 +123,8 @@ def check_wiring(graph: Graph, report: Report) -> None:
             )
         if node.kind == "worker" and not any(graph.kind_of(e.source) == "queue" for e in in_edges):
             report(where, "edges", "a worker needs an incoming edge from the queue it consumes", **ids)
-        check_standby(graph, node, report)
+        check_standby(graph, node, report, incoming, protectors)
+    check_loops(graph, outgoing, report)
 
 
 def _check_edge(graph: Graph, edge: EdgeRecord, report: Report) -> None:
@@ -112,6 +145,14 @@ def _check_edge(graph: Graph, edge: EdgeRecord, report: Report) -> None:
                 "params.replication",
                 f"replication is only for an edge between two databases "
                 f"(this one goes from {source_kind} {edge.source!r} to {target_kind} {edge.target!r})",
+                **ids,
+            )
+        elif graph.nodes[edge.source].params.get("role") == "replica":
+            report(
+                edge.where,
+                "params.replication",
+                f"{edge.source!r} is a replica: replicas follow a primary and do not replicate further "
+                f"(chained replication is not modelled); replicate to {edge.target!r} from the primary",
                 **ids,
             )
     elif replication is None and source_kind == target_kind == "database":
@@ -165,7 +206,13 @@ def _has_database_behind(
     return any(graph.kind_of(e.target) == "database" for caller in callers for e in outgoing[caller])
 
 
-def check_standby(graph: Graph, node: NodeRecord, report: Report) -> None:
+def check_standby(
+    graph: Graph,
+    node: NodeRecord,
+    report: Report,
+    incoming: dict[str, list[EdgeRecord]] | None = None,
+    protectors: dict[str, list[str]] | None = None,
+) -> None:
     """A standby must protect an existing node of its own kind, other than itself."""
     protected = node.params.get("standby_for")
     if protected is None:
@@ -183,3 +230,68 @@ def check_standby(graph: Graph, node: NodeRecord, report: Report) -> None:
             f"as the node it protects ({node.kind})",
             **ids,
         )
+    elif node.kind == "client":
+        report(where, "params.standby_for", "a client cannot be a standby: it only sends", **ids)
+    elif protectors is not None and protectors.get(protected, [node.id])[0] != node.id:
+        report(
+            where,
+            "params.standby_for",
+            f"{protected!r} already has a standby ({protectors[protected][0]!r}); one standby per node",
+            **ids,
+        )
+    elif node.kind == "database" and incoming is not None:
+        fed = any(e.source == protected and e.params.get("replication") for e in incoming.get(node.id, []))
+        if node.params.get("role") != "replica" or not fed:
+            report(
+                where,
+                "params.standby_for",
+                f"a database standby must be a replica of {protected!r} (role replica, with a replication "
+                f"edge from {protected!r}): that is how it has the data when it takes over",
+                **ids,
+            )
+
+
+def check_loops(graph: Graph, outgoing: dict[str, list[EdgeRecord]], report: Report) -> None:
+    """Report the first loop of calls found (a request would travel it for ever), at the edge closing it.
+
+    Replication edges carry no calls and may form loops (master-master). One loop
+    is reported, not all of them: fixing it often opens the view on the next.
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    calls = {
+        # (self-loops and edges into clients are reported on their own already)
+        node_id: [
+            e
+            for e in edges
+            if not e.params.get("replication")
+            and e.target in outgoing
+            and e.target != e.source
+            and graph.kind_of(e.target) != "client"
+        ]
+        for node_id, edges in outgoing.items()
+    }
+    for root in calls:
+        if root in state:
+            continue
+        state[root] = 1
+        path, stack = [root], [iter(calls[root])]
+        while stack:
+            edge = next(stack[-1], None)
+            if edge is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            target = edge.target
+            if state.get(target) == 1:
+                loop = " -> ".join(path[path.index(target) :] + [target])
+                report(
+                    edge.where,
+                    "target",
+                    f"closes a loop of calls ({loop}): a request would go round it for ever",
+                    edge=edge.id,
+                )
+                return
+            if target not in state:
+                state[target] = 1
+                path.append(target)
+                stack.append(iter(calls[target]))

@@ -13,7 +13,7 @@ import json
 from simulation import run
 from tests.simulation.helpers import document, edge, node
 
-GOLDEN = "f0009d8ae131343810427ccb5a5b59015789ceafa59d4743b6bf61532ae2022a"
+GOLDEN = "37619a7bd2d23eef2770651027816c1ff130a665cadd9e7daea59ce1c488e2d3"
 
 
 def shop(seed: int = 7) -> dict:

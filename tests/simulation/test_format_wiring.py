@@ -127,3 +127,56 @@ def test_standby_for_itself_is_refused(problem_at, shop):
     assert (
         problem_at(shop, "node 'app2'", "params.standby_for").message == "a node cannot stand by for itself"
     )
+
+
+def test_validate_reports_a_loop_of_calls_at_the_edge_that_closes_it(problem_at, shop):
+    shop["edges"].append({"source": "app1", "target": "lb"})
+    problem = problem_at(shop, "edge 'app1->lb'", "target")
+    assert (
+        problem.message == "closes a loop of calls (lb -> app1 -> lb): a request would go round it for ever"
+    )
+
+
+def test_replication_loops_between_primaries_are_not_loops_of_calls(shop):
+    shop["nodes"].append({"id": "db2", "kind": "database"})
+    shop["edges"] += [
+        {"source": "db", "target": "db2", "params": {"replication": "async"}},
+        {"source": "db2", "target": "db", "params": {"replication": "async"}},
+    ]
+    assert validate(shop) == []
+
+
+def test_chained_replication_from_a_replica_is_refused(problem_at, shop):
+    shop["nodes"].append({"id": "db-r2", "kind": "database", "params": {"role": "replica"}})
+    shop["edges"].append({"source": "db-r1", "target": "db-r2", "params": {"replication": "async"}})
+    message = problem_at(shop, "edge 'db-r1->db-r2'", "params.replication").message
+    assert message.startswith("'db-r1' is a replica: replicas follow a primary and do not replicate further")
+
+
+def test_a_database_standby_must_be_a_replica_of_the_node_it_protects(problem_at, shop):
+    shop["nodes"].append({"id": "db-spare", "kind": "database", "params": {"standby_for": "db"}})
+    message = problem_at(shop, "node 'db-spare'", "params.standby_for").message
+    assert message.startswith("a database standby must be a replica of 'db'")
+
+
+def test_a_replica_fed_by_the_primary_is_a_valid_database_standby(shop):
+    shop["nodes"][8]["params"]["standby_for"] = "db"  # db-r1, fed by db
+    assert validate(shop) == []
+
+
+def test_one_standby_per_node(problem_at, shop):
+    shop["nodes"].append({"id": "app3", "kind": "app_server", "params": {"standby_for": "app1"}})
+    message = problem_at(shop, "node 'app3'", "params.standby_for").message
+    assert message == "'app1' already has a standby ('app2'); one standby per node"
+
+
+def test_a_client_cannot_target_a_standby(problem_at, shop):
+    shop["nodes"].append({"id": "more", "kind": "client"})
+    shop["edges"].append({"source": "more", "target": "app2"})
+    message = problem_at(shop, "node 'more'", "edges").message
+    assert message.startswith("its target 'app2' is a standby, which gets no traffic before it takes over")
+
+
+def test_a_standby_worker_without_wires_inherits_its_queue(shop):
+    shop["nodes"].append({"id": "mailer2", "kind": "worker", "params": {"standby_for": "mailer"}})
+    assert validate(shop) == []

@@ -43,22 +43,31 @@ def test_sync_replication_serves_no_stale_reads_and_writes_slower_than_async():
     assert sync_write > async_write + 5
 
 
-def test_async_replication_lag_is_at_least_the_mean_delay_and_grows_with_write_load():
-    # Each write is applied after an exponential delay of mean lag_ms, but in
-    # commit order: apply = max(previous apply, commit + delay) >= commit + delay.
-    # The excess over lag_ms is about (write rate x lag) / 2 of it when that is small.
-    lag_ms = 20.0
-    light = run(replicated("async", lag_ms=lag_ms, rate=20, read_ratio=0.5, duration=200))
-    heavy = run(replicated("async", lag_ms=lag_ms, rate=400, read_ratio=0.5, duration=60))
-    writes = light["nodes"]["db"]["completed"]
-    light_lag = light["nodes"]["r1"]["replication_lag_ms"]
-    heavy_lag = heavy["nodes"]["r1"]["replication_lag_ms"]
-    write_rate = 10.0  # 20 rps, half of them writes
-    # The mean of `writes` exponential delays: 99.9 % band of lag_ms / sqrt(writes) each side.
-    band = 3.3 * lag_ms / writes**0.5
-    assert lag_ms - band <= light_lag["mean"] <= lag_ms * (1 + write_rate * lag_ms / 1000) + band
-    assert heavy_lag["mean"] > light_lag["mean"]
-    assert heavy_lag["max"] >= heavy_lag["mean"]
+def test_async_replication_lag_has_the_mean_delay_lag_ms_whatever_the_write_load():
+    # Each write is applied after its own exponential delay of mean lag_ms: the measured
+    # mean is the mean of n such delays, within 3.3 standard errors (lag_ms / sqrt(n),
+    # 99.9 %) of lag_ms, at a light and at a heavy write load alike.
+    lag_ms = 200.0
+    for rate in (20, 400):
+        results = run(replicated("async", lag_ms=lag_ms, rate=rate, read_ratio=0.5, duration=120))
+        writes = results["nodes"]["db"]["completed"]  # reads go to the replica: these are the writes
+        lag = results["nodes"]["r1"]["replication_lag_ms"]
+        band = 3.3 * lag_ms / writes**0.5
+        assert abs(lag["mean"] - lag_ms) <= band, (rate, lag, band)
+        assert lag["max"] > lag["mean"]
+
+
+def test_a_write_applied_late_never_overwrites_a_newer_one():
+    # Out-of-order delivery: the replica keeps the highest version of each key, so once
+    # every write is applied (a long quiet tail) it serves no stale read.
+    doc = replicated("async", lag_ms=300, rate=400, read_ratio=0.0, key_count=5, duration=12)
+    doc["scenario"]["events"] = [
+        {"at_s": 6, "action": "set", "target": "users", "params": {"read_ratio": 1.0}},
+    ]
+    doc["scenario"]["warmup_s"] = 9  # writes stopped at 6 s: 3 s = 10 mean lags later, all applied
+    results = run(doc)
+    assert results["requests"]["total"] > 1000
+    assert results["stale_reads"] == 0
 
 
 def test_more_lag_means_more_stale_reads():

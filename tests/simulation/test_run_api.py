@@ -58,6 +58,7 @@ def test_on_window_is_called_once_per_simulated_second_in_order():
     assert set(window["window"]) == {
         "throughput_rps",
         "latency_p50_ms",
+        "latency_p95_ms",
         "latency_p99_ms",
         "latency_mean_ms",
         "errors_rps",
@@ -70,6 +71,14 @@ def test_on_window_is_called_once_per_simulated_second_in_order():
     for view in nodes.values():
         assert {"utilization", "queue_len", "up", "arrivals_rps", "completed_rps"} <= set(view)
     assert "hit_ratio" in nodes["cache"] and "replication_lag_ms" in nodes["r1"]
+
+
+def test_window_percentiles_are_in_order_p50_p95_p99():
+    windows = []
+    run(small(duration=5), on_window=windows.append)
+    for w in windows:
+        window = w["window"]
+        assert 0 < window["latency_p50_ms"] <= window["latency_p95_ms"] <= window["latency_p99_ms"]
 
 
 def test_a_fractional_duration_ends_with_a_short_window():
@@ -110,8 +119,8 @@ def test_timeseries_is_built_from_the_same_windows():
     assert series["t_s"] == [1, 2, 3, 4]
     assert series["throughput_rps"] == [w["window"]["throughput_rps"] for w in windows]
     assert series["latency_p99_ms"] == [w["window"]["latency_p99_ms"] for w in windows]
-    for key in ("errors_rps", "latency_p50_ms", "goodput_rps"):
-        assert len(series[key]) == 4
+    for key in ("errors_rps", "latency_p50_ms", "latency_p95_ms", "goodput_rps"):
+        assert series[key] == [w["window"][key] for w in windows]
     assert "timeseries" not in run(small(duration=4))
 
 
@@ -129,6 +138,8 @@ def test_results_have_exactly_the_specified_fields():
         "latency_ms",
         "stale_reads",
         "lost_writes",
+        "conflicts",
+        "sessions_lost",
         "nodes",
         "failovers",
         "stopped",
