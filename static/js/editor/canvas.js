@@ -98,7 +98,7 @@ function registerShapes() {
         display: "none", x1: 6, y1: NODE_HEIGHT - 6, x2: NODE_WIDTH - 6, y2: 6, stroke: "#475569", strokeWidth: 2.5,
         strokeLinecap: "round", pointerEvents: "none",
       },
-      queueBadge: { display: "none", transform: "translate(-6, -10)", cursor: "help" },
+      queueBadge: { display: "none", transform: "translate(-6, -10)" },
       queueBack: { x: 0, y: 0, width: 44, height: 18, rx: 9, fill: "#0f172a", stroke: "#fff", strokeWidth: 1.5 },
       queueText: {
         x: 22, y: 9.5, text: "", fill: "#fff", fontSize: 11, fontWeight: 700, textAnchor: "middle",

@@ -110,7 +110,7 @@ export class RunController {
     const blocker = this.blocker();
     this.runButton.disabled = Boolean(blocker) || this.starting || this.ownActive();
     this.runButton.title = blocker || (this.ownActive() ? "A run is going: stop it first" : "Run the simulation");
-    this.stopButton.disabled = !this.ownActive();
+    this.stopButton.disabled = !this.ownActive() || this.run.stopping;
     this.viewButton.setAttribute("aria-expanded", String(!this.drawer.hidden));
     const status = this.statusText();
     const state = blocker && !this.run ? "blocked" : this.run ? this.run.status : "idle";
@@ -201,9 +201,14 @@ export class RunController {
   async stop() {
     if (!this.ownActive()) return;
     const run = this.run;
-    this.stopButton.disabled = true;
+    run.stopping = true;
+    this.refreshBar();
     const answer = await api.runCancel(run.id);
-    if (!answer.ok) toast(`Could not stop it: ${errorText(answer)}`, "error");
+    if (!answer.ok) {
+      run.stopping = false;
+      this.refreshBar();
+      toast(`Could not stop it: ${errorText(answer)}`, "error");
+    }
     // The socket brings the "cancelled" status and the results.
   }
 
@@ -221,7 +226,7 @@ export class RunController {
       id, owned, view, status, document: document_, speed, seed,
       duration: scenario.duration, warmup: scenario.warmup, events: scenario.events,
       t: 0, progress: 0, data: emptyData(nodeIds), injected: [], pending: [], results: null, error: "",
-      connection: "connecting", refusal: "", seqs: [],
+      connection: "connecting", refusal: "", seqs: [], lastWindow: null, stopping: false,
     }; // prettier-ignore
     const run = this.run;
     this.title.textContent = `Run · ${speedText(speed)} · seed ${seed ?? "?"}${owned ? "" : " · the owner's run"}`;
@@ -271,11 +276,12 @@ export class RunController {
       const t = message.t_s;
       appendWindow(run.data, t, message.window || {});
       run.t = t;
+      run.lastWindow = message.window || {};
       run.progress = Math.min(1, t / run.duration);
       if (run.status === "queued") run.status = "running";
       if (run !== this.run) return;
       this.charts.update();
-      this.liveCanvas.update(t, message.window || {});
+      if (!this.drawer.hidden) this.liveCanvas.update(t, run.lastWindow);
       this.timeline.setTime(t);
       this.refreshBarSoon();
     } else if (message.type === "status") {
@@ -448,6 +454,13 @@ export class RunController {
   openDrawer() {
     const wasHidden = this.drawer.hidden;
     this.drawer.hidden = false;
+    const run = this.run;
+    if (run && run.lastWindow && !this.liveCanvas.active) {
+      // Back to a run followed live: the diagram shows its latest second again.
+      this.liveCanvas.start(run.document);
+      for (const event of [...run.injected, ...run.pending]) this.liveCanvas.addEvent(event);
+      this.liveCanvas.update(run.t, run.lastWindow);
+    }
     // The canvas just lost the drawer's height: show the whole diagram in what is left.
     // (X6 learns its new size from a ResizeObserver, after layout: fit once that has happened.)
     if (wasHidden) setTimeout(() => this.app.canvas.fit(), 120);
