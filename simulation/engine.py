@@ -45,6 +45,7 @@ from .network import Edge
 
 __all__ = ["Model", "run"]
 
+SESSIONS_PER_CLIENT = 1_000_000  # the most session_count allows: session ids never collide
 SERIES = ("throughput_rps", "latency_p99_ms", "errors_rps", "latency_p50_ms", "latency_p95_ms", "goodput_rps")
 
 
@@ -67,6 +68,17 @@ class Model:
             source.out.append(edge)
             target.into.append(edge)
         self.clients = [n for n in self.nodes.values() if isinstance(n, Client)]
+        for i, client in enumerate(self.clients):
+            client.session_base = i * SESSIONS_PER_CLIENT
+        # Sessions are modelled when the document cares about them: a balancer that
+        # sticks sessions to servers, or an app server that keeps them in a shared store.
+        self.session_owner: dict[int, object] | None = None
+        if any(
+            (n.kind == "load_balancer" and n.params["algorithm"] == "ip_hash")
+            or (n.kind == "app_server" and n.params["session_store"] == "shared")
+            for n in self.nodes.values()
+        ):
+            self.session_owner = {}  # session id -> the app server holding it (local stores)
         self.failover = Failover(self)
         self.failover.prepare()  # before wiring: standbys' wires go dormant or are borrowed
         databases = [n for n in self.nodes.values() if isinstance(n, Database)]

@@ -32,6 +32,22 @@ waiting on downstream calls, as a thread-per-request server would.
 
 When the app has no database edge but its cache has one, database calls relay
 through the cache (a virtual edge app -> cache -> database).
+
+Sessions (modelled when the document uses them: an ``ip_hash`` balancer, or an
+app server with ``session_store: shared``). With a ``local`` store a session
+lives in the memory of the server that served it last; it is created there
+the first time. So:
+
+- when a server fails, every session it holds is lost (``sessions_lost``: each
+  is a user logged out, a cart emptied);
+- a request that reaches a server while its session lives on another one
+  (a balancer that does not stick sessions, or a session moved by a failure)
+  is a ``session_miss``: that server has no session for it, the user starts
+  over and the session now lives here (the old copy is dropped).
+
+With a ``shared`` store (Redis, a database) any server finds any session and
+none is lost; reaching the store costs each request a round trip,
+``SHARED_SESSION_MS`` (0.5 ms, within a data centre), added to its service time.
 """
 
 from __future__ import annotations
@@ -49,6 +65,7 @@ _DB_WRITE = 1_000_002
 _QUEUE = 1_000_003
 
 SERVICE_KINDS = ("load_balancer", "app_server", "dns", "cdn")
+SHARED_SESSION_MS = 0.5
 
 
 def key_shard(key: int, n: int) -> int:
@@ -58,6 +75,13 @@ def key_shard(key: int, n: int) -> int:
 
 class AppServer(Server):
     kind = "app_server"
+    COUNTERS = Server.COUNTERS + ("sessions_lost", "session_misses")
+
+    def __init__(self, spec: dict, model) -> None:
+        self.sessions: set[int] = set()  # sessions held in our memory (local store)
+        self.n_sessions_lost = 0
+        self.n_session_misses = 0
+        super().__init__(spec, model)
 
     def configure(self, params: dict) -> None:
         super().configure(params)
@@ -86,8 +110,18 @@ class AppServer(Server):
         keyspaces = [getattr(e.target, "keyspace", None) for e in self.db_edges]
         self.db_latest = [k.latest for k in keyspaces] if all(keyspaces) else []
         self._release = self.release
+        hooks = []  # work done as a worker picks a request up, folded into its service time
+        self.session_owner = self.model.session_owner
+        if self.session_owner is not None:
+            local = self.params["session_store"] == "local"
+            hooks.append(self.find_local_session if local else self.find_shared_session)
         if self.cache is not None:
-            self.on_start = self.look_up_cache
+            hooks.append(self.look_up_cache)
+        if len(hooks) == 2:
+            first, second = hooks
+            self.on_start = lambda t, call: first(t, call) + second(t, call)
+        else:
+            self.on_start = hooks[0] if hooks else None
         if not self.services:
             # No service calls: the end of service goes straight to the data access,
             # or, with no data to access either, straight to the answer.
@@ -95,9 +129,47 @@ class AppServer(Server):
 
     def uses(self) -> frozenset[str]:
         # A read and a write differ only in their data access; shards are picked by key.
+        session = ("session",) if self.session_owner is not None else ()
         if not self.has_data:
-            return frozenset()
-        return frozenset(("op", "key"))
+            return frozenset(session)
+        return frozenset(("op", "key", *session))
+
+    # -- sessions ---------------------------------------------------------------
+    def find_local_session(self, t: float, call: Call) -> float:
+        session = call.req.session
+        owner = self.session_owner.get(session)
+        if owner is not self:
+            if owner is not None:
+                self.n_session_misses += 1  # it lives on another server: not here
+                owner.sessions.discard(session)
+            self.session_owner[session] = self
+            self.sessions.add(session)
+        return 0.0
+
+    def find_shared_session(self, t: float, call: Call) -> float:
+        return SHARED_SESSION_MS / 1000.0
+
+    def drop_held(self, t: float) -> None:
+        super().drop_held(t)
+        if self.sessions:
+            lost = len(self.sessions)
+            self.n_sessions_lost += lost
+            self.model.tally.sessions_lost += lost
+            owner = self.session_owner
+            for session in self.sessions:
+                del owner[session]
+            self.sessions.clear()
+
+    def counters(self, t: float) -> tuple:
+        return super().counters(t) + (self.n_sessions_lost, self.n_session_misses)
+
+    def summary(self, d: dict, measured: float) -> dict:
+        out = super().summary(d, measured)
+        if self.session_owner is not None:
+            out["sessions"] = len(self.sessions)
+            out["sessions_lost"] = d["sessions_lost"]
+            out["session_misses"] = d["session_misses"]
+        return out
 
     def db_edge(self, key: int) -> Edge | None:
         edges = self.db_edges

@@ -9,8 +9,9 @@ Each request is a write with probability ``1 - read_ratio``, else a read, of one
 key: uniform over ``key_count`` keys, or Zipf with exponent ``zipf_s`` (key 0 is
 the most popular; P(key k) is proportional to 1 / (k + 1) ** s, drawn by
 bisecting a table of the cumulative distribution built once per run). It belongs
-to one of ``session_count`` sessions (uniform) and is for a static asset with
-probability ``static_ratio``.
+to one of ``session_count`` sessions (uniform; session ids are unique across
+clients: client number i numbers its sessions from i * 1,000,000, the most a
+client may have) and is for a static asset with probability ``static_ratio``.
 
 An attempt that is refused, rejected or not answered within ``timeout_ms`` fails;
 a late answer is ignored, but the work downstream still happens (wasted capacity
@@ -67,6 +68,7 @@ class Client(Node):
         self.warmup = model.warmup
         self.edge = None
         self.token = 0  # identifies the one pending arrival event
+        self.session_base = 0  # set by the model: sessions of different clients are different
         self.n_sent_all = 0
         self.n_ok = 0  # counted requests (first sent after the warm-up)...
         self.n_failed = 0
@@ -153,7 +155,7 @@ class Client(Node):
                     key = bisect(self.zipf, random() * self.zipf_total)
                     if key >= self.key_count:
                         key = self.key_count - 1
-            session = int(random() * self.session_count) if self.draw_session else 0
+            session = int(random() * self.session_count) + self.session_base if self.draw_session else 0
             static = self.static_ratio > 0.0 and random() < self.static_ratio
         counted = t >= self.warmup
         req = Request(self, key, write, static, session, t, counted)

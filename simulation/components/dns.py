@@ -5,6 +5,14 @@ caches its own answer) and keeps using the cached answer until it expires, even
 if that target has died meanwhile: the requests fail until the TTL runs out. A
 lookup adds ``lookup_ms`` to the request that needed it.
 
+Resolvers are in their steady state when the run starts: a session's first
+answer comes from a resolver cache filled at some earlier time, so it has a
+remaining lifetime uniform in (0, ``ttl_s``]; later answers live ``ttl_s``. So
+the sessions' answers expire at spread-out times, as in a real population of
+users, and when a target dies the outage a session sees is the rest of its
+answer's lifetime: about ``ttl_s / 2`` on average, for every session whose
+answer named the dead target. Outages at the clients grow with the TTL.
+
 Policies for a fresh answer: ``round_robin`` (targets in turn, dead or alive:
 plain DNS does not check), ``weighted`` (random, proportional to edge
 ``weight``), ``failover`` (the first target in edge order that is up at lookup
@@ -79,7 +87,9 @@ class Dns(Node):
         answer = self.answers.get(who)
         if answer is None or t >= answer[1]:
             self.n_lookups += 1
-            answer = (self.resolve(), t + self.ttl)
+            # A first answer has been cached for a while already: see the module docstring.
+            ttl = self.ttl if answer is not None else self.ttl * (1.0 - self.rng.random())
+            answer = (self.resolve(), t + ttl)
             self.answers[who] = answer
             t += self.lookup_time
         child = Call(req, call.op, call, self)

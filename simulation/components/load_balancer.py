@@ -49,7 +49,7 @@ from math import ceil, inf
 from ..network import REFUSED, Call, lost, reply
 from .base import Node
 
-__all__ = ["LoadBalancer"]
+__all__ = ["LoadBalancer", "ip_hash_index"]
 
 VIRTUAL_POINTS = 100
 
@@ -59,6 +59,11 @@ def _mix(x: int) -> int:
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
     x = (x ^ (x >> 27)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
     return x ^ (x >> 31)
+
+
+def ip_hash_index(session: int, n: int) -> int:
+    """The target (0..n-1) that ``ip_hash`` gives ``session`` while all ``n`` targets are healthy."""
+    return _mix(session + 1) % n
 
 
 def _ring_point(name: str, i: int) -> int:

@@ -13,7 +13,7 @@ import json
 from simulation import run
 from tests.simulation.helpers import document, edge, node
 
-GOLDEN = "37619a7bd2d23eef2770651027816c1ff130a665cadd9e7daea59ce1c488e2d3"
+GOLDEN = "c7f7ca735f6fdbe24b53b825f84c0b060db2deae76ea187e4b3af20c8cfde6fe"
 
 
 def shop(seed: int = 7) -> dict:
