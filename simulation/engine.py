@@ -119,6 +119,10 @@ class Model:
         elif action == "heal":
             edge.set_cut(False)
             edge.set_latency(edge.base_latency)
+            if edge.replication:
+                for db in (edge.target, edge.source):  # (master-master: one edge, both ways)
+                    if db.withheld:
+                        db.partition_healed(t, edge.lag)
         elif action == "slow":
             edge.set_latency(params["latency_ms"] / 1000.0)
 

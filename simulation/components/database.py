@@ -25,7 +25,9 @@ master-master) with ``replication`` ``sync`` or ``async``:
     order; a replica keeps, per key, the highest version it has applied, so an
     older write arriving late changes nothing. Nothing is scheduled per write:
     each replica keeps a heap of (apply time, key, version, commit time) and
-    applies what is due when it is read or when a window closes. Its lag
+    applies what is due when it is read or when a window closes. Across a
+    partitioned replication edge writes are held back, and start their way
+    (the same random delay) when it heals: the lag includes the partition. Its lag
     statistics are over (apply time - commit time) of the writes applied; its
     current lag (in a window) is the age of the oldest write not yet applied.
 ``sync``
@@ -35,7 +37,9 @@ master-master) with ``replication`` ``sync`` or ``async``:
     making the new version visible on the primary and those replicas at the same
     instant. So a sync replica never serves a stale read, and writes are slower.
     A sync replica that is down is skipped (writes do not block on it); it is
-    brought up to date when it recovers.
+    brought up to date when it recovers. But a write that a sync replica fails
+    to confirm (it dies holding it, or the edge is partitioned) fails: the
+    primary does not acknowledge what it could not replicate.
 
 Master-master: a replication edge between two primaries replicates both ways
 (one edge is enough; a second one, back, sets the other direction's own mode
@@ -85,6 +89,7 @@ class Database(Server):
         self.async_replicas: list[tuple[Database, object]] = []
         self.backlog: list = []  # heap of async writes not yet applied: (apply time, key, version, commit time)
         self.stranded: list = []  # the backlog cut off when our primary failed (see strand)
+        self.withheld: list = []  # async writes waiting on a partitioned replication edge: (key, version, commit)
         self.n_conflicts = 0
         self.multi_primary = False  # one of several primaries of a group (master-master)
         self.lag_sum = 0.0
@@ -223,6 +228,11 @@ class Database(Server):
         call = child.parent
         if not call.alive:
             return
+        if child.status != OK:
+            # A sync replica did not confirm (down, full, cut off): the write is not
+            # acknowledged. Consistency first: sync replication gives up availability.
+            self.finish(t, call, child.status)
+            return
         call.stage -= 1
         if call.stage == 0:
             self.commit(t, call)
@@ -235,8 +245,11 @@ class Database(Server):
         latest[key] = version
         applied = self.applied
         if applied is not latest:
-            # Several primaries (or a promoted standby): a write on a key whose latest
-            # version has not reached us yet was made without seeing it.
+            # Several primaries: a write on a key whose latest version has not reached
+            # us yet was made without seeing it (apply what is due first: it is lazy).
+            backlog = self.backlog
+            if backlog and backlog[0][0] <= t:
+                self.catch_up(t)
             if applied.get(key, 0) < version - 1:
                 self.n_conflicts += 1
                 self.tally.conflicts += 1
@@ -245,7 +258,10 @@ class Database(Server):
             if replica.up:
                 replica.applied[key] = version
         for replica, edge in self.async_replicas:
-            replica.enqueue(t, key, version, edge.lag)
+            if edge.cut:
+                replica.withheld.append((key, version, t))  # shipped when the partition heals
+            else:
+                replica.enqueue(t, key, version, edge.lag)
         cache = getattr(call, "cache", None)  # a write-through cache to update in the same instant
         if cache is not None and cache.up:
             cache.put(t, key, version)
@@ -272,7 +288,16 @@ class Database(Server):
 
     def current_lag(self, t: float) -> float:
         """Age of the oldest write not yet applied (a scan of the backlog, once per window)."""
+        if self.withheld:
+            return t - self.withheld[0][2]
         return t - min(entry[3] for entry in self.backlog) if self.backlog else 0.0
+
+    def partition_healed(self, t: float, mean_lag: float) -> None:
+        """A replication edge into us is whole again: the writes held back start their way now."""
+        withheld, self.withheld = self.withheld, []
+        for key, version, committed in withheld:
+            delay = -log(1.0 - self.rng.random()) * mean_lag if mean_lag > 0 else 0.0
+            heappush(self.backlog, (t + delay, key, version, committed))
 
     # -- failover ------------------------------------------------------------------
     def strand(self, t: float) -> None:
@@ -289,8 +314,9 @@ class Database(Server):
 
     def promote(self, t: float, old: Database) -> int:
         """Become the primary in place of ``old``; return the writes lost on the way."""
-        lost = len(self.stranded)
+        lost = len(self.stranded) + len(self.withheld)
         self.stranded = []
+        self.withheld = []
         self.backlog = []
         followers = [r for r in old.replicas if r is not self]
         modes = {id(r): e for r, e in old.async_replicas}
@@ -299,6 +325,7 @@ class Database(Server):
         for replica in followers:
             replica.primary = self
             replica.stranded = []  # writes only the old primary had: gone with it
+            replica.withheld = []
             self.replicas.append(replica)
             old_edge = modes.get(id(replica)) or old.edge_to(replica)
             spec = {"id": f"{self.id}->{replica.id}", "params": {

@@ -49,7 +49,7 @@ from math import ceil, inf
 from ..network import REFUSED, Call, lost, reply
 from .base import Node
 
-__all__ = ["LoadBalancer", "ip_hash_index"]
+__all__ = ["LoadBalancer", "consistent_hash_index", "hash_ring", "ip_hash_index"]
 
 VIRTUAL_POINTS = 100
 
@@ -68,6 +68,18 @@ def ip_hash_index(session: int, n: int) -> int:
 
 def _ring_point(name: str, i: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{name}#{i}".encode()).digest()[:8], "big")
+
+
+def hash_ring(names: list[str]) -> tuple[list[int], list[int]]:
+    """The consistent-hash ring of targets ``names``: sorted points, and the target index of each."""
+    ring = sorted((_ring_point(name, i), k) for k, name in enumerate(names) for i in range(VIRTUAL_POINTS))
+    return [p for p, _ in ring], [k for _, k in ring]
+
+
+def consistent_hash_index(key: int, ring: tuple[list[int], list[int]]) -> int:
+    """The target of ``key`` on ``ring`` (from ``hash_ring``) when every target is healthy."""
+    points, targets = ring
+    return targets[bisect(points, _mix(key + 1)) % len(targets)]
 
 
 class LoadBalancer(Node):
@@ -115,11 +127,7 @@ class LoadBalancer(Node):
         self.all_healthy_until = min(self.unhealthy_from, default=inf)
         self.rr = 0
         self.smooth = [0.0] * n
-        ring = sorted(
-            (_ring_point(t.id, i), k) for k, t in enumerate(self.targets) for i in range(VIRTUAL_POINTS)
-        )
-        self.ring_points = [p for p, _ in ring]
-        self.ring_targets = [k for _, k in ring]
+        self.ring_points, self.ring_targets = hash_ring([t.id for t in self.targets])
         for target in self.targets:
             if self not in target.watchers:
                 target.watchers.append(self)
