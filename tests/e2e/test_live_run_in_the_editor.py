@@ -67,7 +67,10 @@ def test_a_run_at_10x_grows_the_charts_colours_the_canvas_takes_a_fault_from_the
         timeout=10_000
     )
     expect(page.locator(".run-marks li[data-origin=live]")).to_contain_text(f"fail {victim} (live)")
-    page.wait_for_function(f"archplay.live.charts.pointCount() >= {injected_after + 3}", timeout=10_000)
+    # Results count failures after the warm-up only: stop once some seconds past it are in.
+    warmup = int(document.get("scenario", {}).get("warmup_s", 0))
+    stop_after = max(injected_after + 3, warmup + 3)
+    page.wait_for_function(f"archplay.live.charts.pointCount() >= {stop_after}", timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / "live-run.png"))
 
     page.get_by_role("button", name="Stop").click()

@@ -2,6 +2,8 @@
 compare side by side (both series on the charts, the summary as A, B, B − A), and someone holding
 the view link watches the owner's run live on their own screen."""
 
+import json
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -153,3 +155,58 @@ def test_a_view_link_holder_watches_the_owners_run_live_in_another_browser(conte
     assert points(viewer.page) == points(owner.page) == 120
     expect(viewer.page.locator("#run-summary")).to_contain_text("Availability")
     assert owner.errors == [] and viewer.errors == []
+
+
+FAILOVER = {
+    "format": 1,
+    "name": "Hot standby database",
+    "nodes": [
+        {"id": "users", "kind": "client", "params": {"rate_rps": 100, "read_ratio": 0.5}},
+        {"id": "app", "kind": "app_server"},
+        {"id": "db", "kind": "database"},
+        {
+            "id": "db-standby",
+            "kind": "database",
+            "params": {"role": "replica", "standby_for": "db", "standby": "hot"},
+        },
+    ],
+    "edges": [
+        {"source": "users", "target": "app"},
+        {"source": "app", "target": "db"},
+        {"source": "db", "target": "db-standby", "params": {"replication": "async", "lag_ms": 300}},
+    ],
+    "scenario": {"duration_s": 20, "seed": 3, "events": [{"at_s": 8, "action": "fail", "target": "db"}]},
+}
+
+
+def test_a_failover_shows_its_rto_and_lost_writes_in_the_summary_and_on_the_timeline(
+    contexts, live_app, tmp_path
+):
+    editor = Editor(contexts().new_page(), live_app.http_url)
+    page = editor.page
+    editor.open("/")
+    source = tmp_path / "failover.json"
+    source.write_text(json.dumps(FAILOVER))
+    editor.import_file(source)
+    run_id = press_run(page, "max")
+    assert wait_until_over(page) == "done"
+    (failover,) = stored_run(page, run_id)["results"]["failovers"]
+    assert (failover["failed"], failover["standby"]) == ("db", "db-standby")
+
+    cells = page.locator('[data-testid="failovers"] tbody tr td')
+    expect(cells).to_have_text(
+        [
+            "db",
+            "db-standby",
+            figure(failover["failed_at_s"], "s"),
+            figure(failover["took_over_at_s"], "s"),
+            figure(failover["rto_s"], "s"),
+            figure(failover["lost_writes"]),
+        ]
+    )
+    assert failover["lost_writes"] > 0  # async replication: the standby had not got them all
+    page.get_by_role("tab", name="Charts").click()
+    expect(page.locator('.run-marks li[data-action="failover"]')).to_have_text(
+        f"{failover['failed_at_s']:g} s · failover db → db-standby"
+    )
+    assert editor.errors == []

@@ -61,7 +61,8 @@ function failoverRows(results) {
       {},
       el("td", {}, String(failover.failed ?? "?")),
       el("td", {}, String(failover.standby ?? "?")),
-      el("td", {}, formatValue(failover.at_s ?? failover.failed_at_s, "s")),
+      el("td", {}, formatValue(failover.failed_at_s ?? failover.at_s, "s")),
+      el("td", {}, formatValue(failover.took_over_at_s, "s")),
       el("td", { dataset: { figure: "rto" } }, formatValue(failover.rto_s, "s")),
       el("td", { dataset: { figure: "rpo" } }, formatValue(failover.lost_writes)),
     ),
@@ -107,7 +108,7 @@ export function renderSummary(results) {
   const failovers = failoverRows(results);
   parts.push(
     failovers.length
-      ? table("Failovers", ["Failed", "Standby", "At", "RTO", "RPO (lost writes)"], failovers, { "data-testid": "failovers" })
+      ? table("Failovers", ["Failed", "Standby", "Failed at", "Took over at", "RTO", "RPO (lost writes)"], failovers, { "data-testid": "failovers" })
       : el("p", { class: "muted" }, "No failovers."),
   );
   parts.push(

@@ -100,9 +100,9 @@ export function marksFrom({ events = [], injected = [], failovers = [] }) {
   }
   for (const event of injected) marks.push({ ...event, target: String(event.target), origin: "live" });
   for (const failover of failovers) {
-    const at = failover.at_s ?? failover.failed_at_s ?? failover.detected_at_s;
+    const at = failover.failed_at_s ?? failover.at_s ?? failover.detected_at_s;
     if (typeof at !== "number") continue;
-    const until = typeof failover.rto_s === "number" ? at + failover.rto_s : at;
+    const until = failover.took_over_at_s ?? (typeof failover.rto_s === "number" ? at + failover.rto_s : at);
     marks.push({ at_s: at, until_s: until, action: "failover", target: `${failover.failed} → ${failover.standby}`, origin: "results" });
   }
   return marks;
