@@ -1,4 +1,4 @@
-"""The command line: ``python -m simulation run|validate|schema``.
+"""The command line: ``python -m simulation run|validate|analyze|schema|presets``.
 
 Each subcommand is a pair of small functions, one that declares its arguments
 and one that does the work and returns the exit status; :data:`COMMANDS` lists
@@ -216,6 +216,43 @@ def command_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def configure_analyze(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help='the topology document (JSON); "-" reads standard input')
+
+
+def command_analyze(args: argparse.Namespace) -> int:
+    from simulation.analysis import analyze  # networkx only when asked for
+
+    try:
+        analysis = analyze(load_document(args.file))
+    except InvalidDocument as exc:
+        print_problems(exc.problems, sys.stderr)
+        return EXIT_BAD_INPUT
+    json.dump(analysis, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def configure_presets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print the presets as JSON (id, title, description, document)"
+    )
+
+
+def command_presets(args: argparse.Namespace) -> int:
+    from simulation.presets import load_presets
+
+    presets = load_presets()
+    if args.json:
+        json.dump(presets, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for preset in presets:
+        print(f"{preset['id']}: {preset['title']}")
+        print(f"    {preset['description']}")
+    return EXIT_OK
+
+
 def configure_schema(parser: argparse.ArgumentParser) -> None:
     pass
 
@@ -256,12 +293,32 @@ COMMANDS: list[Command] = [
         command_validate,
     ),
     Command(
+        "analyze",
+        "find unreachable nodes, loops of calls and single points of failure",
+        "Analyze the graph of the topology document in FILE without running it and print, as JSON: "
+        "unreachable (nodes no client reaches), loops (cycles of calls), ends (where requests end), "
+        "single_points_of_failure (nodes whose loss cuts every client off from every end, standbys "
+        "taking over) and single_points_of_failure_without_standbys. A document with problems other "
+        "than loops makes it exit 2, printing them as validate does.",
+        configure_analyze,
+        command_analyze,
+    ),
+    Command(
         "schema",
         "print the JSON Schema of the topology format",
         "Print the JSON Schema (draft 2020-12) of topology documents: every kind and parameter with "
         "its default, range, unit and help text, and the limits under x-limits.",
         configure_schema,
         command_schema,
+    ),
+    Command(
+        "presets",
+        "list the ready-made topologies, one per lecture concept",
+        "List the presets: for each, its id and title, then its description (what to watch). "
+        "With --json, print them as a JSON list of {id, title, description, document}; a preset "
+        "runs as `python -m simulation run simulation/presets/ID.json`.",
+        configure_presets,
+        command_presets,
     ),
 ]
 

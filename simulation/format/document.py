@@ -45,7 +45,7 @@ from simulation.format.params import (
 from simulation.format.problems import InvalidDocument, Problem, describe, problems_from_pydantic
 from simulation.format.wiring import EdgeRecord, Graph, NodeRecord, check_wiring
 
-__all__ = ["FORMAT", "parse", "validate"]
+__all__ = ["FORMAT", "parse", "read", "validate"]
 
 FORMAT = 1
 DEFAULT_NAME = "Untitled"
@@ -68,6 +68,17 @@ def parse(document: object) -> dict[str, Any]:
     if reader.problems:
         raise InvalidDocument(reader.problems)
     return normalized
+
+
+def read(document: object) -> tuple[dict[str, Any], list[Problem]]:
+    """The normalized document as far as it could be made sense of, and every problem in it.
+
+    For tools that can work around some problems (``simulation.analysis`` reports
+    loops of calls instead of refusing them); the engine wants ``parse``.
+    """
+    reader = _Reader()
+    normalized = reader.read(document)
+    return normalized, reader.problems
 
 
 def validate(document: object) -> list[Problem]:

@@ -33,6 +33,8 @@ from typing import Any
 # report(where, field, message, node=..., edge=...)
 Report = Callable[..., None]
 
+LOOP = "closes a loop of calls"  # how a loop problem starts (analysis tells them apart by it)
+
 
 @dataclass
 class NodeRecord:
@@ -287,7 +289,7 @@ def check_loops(graph: Graph, outgoing: dict[str, list[EdgeRecord]], report: Rep
                 report(
                     edge.where,
                     "target",
-                    f"closes a loop of calls ({loop}): a request would go round it for ever",
+                    f"{LOOP} ({loop}): a request would go round it for ever",
                     edge=edge.id,
                 )
                 return
