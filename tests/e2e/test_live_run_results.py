@@ -210,3 +210,36 @@ def test_a_failover_shows_its_rto_and_lost_writes_in_the_summary_and_on_the_time
         f"{failover['failed_at_s']:g} s · failover db → db-standby"
     )
     assert editor.errors == []
+
+
+MARKUP = "<img src=x onerror=window.hacked=1>"
+MARKUP_DOCUMENT = {
+    "format": 1,
+    "name": "<b>bold</b>",
+    "nodes": [
+        {"id": MARKUP, "kind": "client", "label": "<script>window.hacked=2</script>"},
+        {"id": "<b>s</b>", "kind": "app_server"},
+    ],
+    "edges": [{"source": MARKUP, "target": "<b>s</b>"}],
+    "scenario": {"duration_s": 10, "events": [{"at_s": 5, "action": "fail", "target": "<b>s</b>"}]},
+}
+
+
+def test_ids_and_labels_in_the_run_view_are_shown_as_text_never_as_markup(contexts, live_app, tmp_path):
+    editor = Editor(contexts().new_page(), live_app.http_url)
+    page = editor.page
+    editor.open("/")
+    source = tmp_path / "markup.json"
+    source.write_text(json.dumps(MARKUP_DOCUMENT))
+    editor.import_file(source)
+    press_run(page, "max")
+    assert wait_until_over(page) == "done"
+    drawer = page.locator("#run-drawer")
+    expect(drawer.locator(".run-marks li")).to_have_text(["5 s · fail <b>s</b>"])
+    page.get_by_role("tab", name="Summary").click()
+    expect(page.locator('#run-summary tr[data-node] th[scope="row"]')).to_have_text([MARKUP, "<b>s</b>"])
+    page.get_by_role("tab", name="Charts").click()
+    expect(page.locator('[data-testid="chart-utilization"] .u-legend')).to_contain_text(MARKUP)
+    assert drawer.locator("img, script, b").count() == 0
+    assert page.evaluate("window.hacked") is None
+    assert editor.errors == []
