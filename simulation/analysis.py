@@ -26,8 +26,10 @@ writes between databases, not requests. Looking at the graph with networkx:
     the same question with every standby ignored: what the redundancy buys is
     the difference between the two lists.
 
-Clients are the starting points, never points of failure. Lists follow the
-order of the document. A document with problems other than loops is refused
+Clients are the starting points, never points of failure. Systems drawn side
+by side in one document (not linked by any edge) are judged separately: a
+node is a single point of failure when it cuts off every client of its own
+system. Lists follow the order of the document. A document with problems other than loops is refused
 (``InvalidDocument``), as ``validate`` would.
 """
 
@@ -90,19 +92,25 @@ def analyze(document: object) -> dict[str, Any]:
         nid for nid in order if nid in called and active_calls.out_degree(nid) == 0 and kinds[nid] != "cache"
     ]
 
-    candidates = [nid for nid in order if nid in called and nid not in standbys] if ends else []
+    # Independent systems drawn side by side are judged each on its own.
+    linked = everything.to_undirected()
+    linked.add_edges_from(standby_of.items())
+    system = {nid: k for k, part in enumerate(nx.connected_components(linked)) for nid in part}
     with_standbys, without = [], []
-    for nid in candidates:
-        standing = set(ends) - {nid}
+    for nid in order:
+        if nid not in called or nid in standbys:
+            continue
+        own_clients = [c for c in clients if system[c] == system[nid]]
+        standing = {e for e in ends if system[e] == system[nid]} - {nid}
         graph = _without(active_calls, nid)
-        if _cuts_everyone(graph, clients, standing):
+        if _cuts_everyone(graph, own_clients, standing):
             without.append(nid)
         standby = standby_of.get(nid)
         if standby is not None:
             graph = _taken_over(graph, calls, nid, standby)
             if nid in ends:
                 standing.add(standby)  # a promoted replica ends requests in its place
-        if _cuts_everyone(graph, clients, standing):
+        if _cuts_everyone(graph, own_clients, standing):
             with_standbys.append(nid)
     return {
         "unreachable": [nid for nid in order if nid not in reached],

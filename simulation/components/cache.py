@@ -189,9 +189,10 @@ STORES = {"lru": LRUStore, "lfu": LFUStore, "fifo": FIFOStore}
 class Cache(Node):
     kind = "cache"
     FOLDABLE = True
-    COUNTERS = Node.COUNTERS + ("arrivals", "hits", "misses")
+    COUNTERS = Node.COUNTERS + ("arrivals", "hits", "misses", "stale_reads")
 
     def __init__(self, spec: dict, model) -> None:
+        self.n_stale = 0
         self.store = None
         self.eviction = None
         self.n_arrivals = 0
@@ -256,6 +257,7 @@ class Cache(Node):
         self.n_hits += 1
         if latest is not None and not entry[2] and entry[0] < latest.get(key, 0):
             self.tally.stale_reads += 1
+            self.n_stale += 1
         return True
 
     def fill(self, t: float, key: int, version: int) -> None:
@@ -379,7 +381,7 @@ class Cache(Node):
 
     # -- measurement -------------------------------------------------------------------
     def counters(self, t: float) -> tuple:
-        return super().counters(t) + (self.n_arrivals, self.n_hits, self.n_misses)
+        return super().counters(t) + (self.n_arrivals, self.n_hits, self.n_misses, self.n_stale)
 
     def window(self, d: dict, length: float) -> dict:
         view = super().window(d, length)
@@ -391,6 +393,11 @@ class Cache(Node):
         out = super().summary(d, measured)
         looked = d["hits"] + d["misses"]
         out.update(
-            {"hit_ratio": d["hits"] / looked if looked else 0.0, "hits": d["hits"], "misses": d["misses"]}
+            {
+                "hit_ratio": d["hits"] / looked if looked else 0.0,
+                "hits": d["hits"],
+                "misses": d["misses"],
+                "stale_reads": d["stale_reads"],
+            }
         )
         return out

@@ -78,7 +78,7 @@ class Keyspace:
 
 class Database(Server):
     kind = "database"
-    COUNTERS = Server.COUNTERS + ("lag_sum", "lag_n", "conflicts")
+    COUNTERS = Server.COUNTERS + ("lag_sum", "lag_n", "conflicts", "stale_reads")
 
     def __init__(self, spec: dict, model) -> None:
         self.keyspace: Keyspace | None = None
@@ -91,6 +91,7 @@ class Database(Server):
         self.stranded: list = []  # the backlog cut off when our primary failed (see strand)
         self.withheld: list = []  # async writes waiting on a partitioned replication edge: (key, version, commit)
         self.n_conflicts = 0
+        self.n_stale = 0  # reads we served with an older version than the latest committed
         self.multi_primary = False  # one of several primaries of a group (master-master)
         self.lag_sum = 0.0
         self.lag_n = 0
@@ -199,6 +200,7 @@ class Database(Server):
             version = self.applied.get(key, 0)
             if self.keyspace is not None and version < self.keyspace.latest.get(key, 0):
                 self.tally.stale_reads += 1
+                self.n_stale += 1
             call.aux = version
             self.finish(t, call, OK)
         elif op == WRITE:
@@ -357,7 +359,7 @@ class Database(Server):
     def counters(self, t: float) -> tuple:
         if self.backlog:
             self.catch_up(t)
-        return super().counters(t) + (self.lag_sum, self.lag_n, self.n_conflicts)
+        return super().counters(t) + (self.lag_sum, self.lag_n, self.n_conflicts, self.n_stale)
 
     def warmup_reset(self, t: float) -> None:
         super().warmup_reset(t)
@@ -371,6 +373,7 @@ class Database(Server):
 
     def summary(self, d: dict, measured: float) -> dict:
         out = super().summary(d, measured)
+        out["stale_reads"] = d["stale_reads"]
         if self.role == "replica":
             mean = d["lag_sum"] / d["lag_n"] if d["lag_n"] else 0.0
             out["replication_lag_ms"] = {"mean": mean * 1000, "max": self.lag_max * 1000}

@@ -146,3 +146,15 @@ def test_python_m_simulation_analyze_exits_2_on_a_bad_document(capsys, tmp_path)
 def test_analyze_is_listed_in_the_help(capsys):
     status, out, _ = call(capsys, "--help")
     assert status == 0 and "analyze" in out and "presets" in out
+
+
+def test_systems_drawn_side_by_side_are_judged_each_on_its_own():
+    one = shop()
+    other = shop()
+    for n in other["nodes"]:
+        n["id"] += "-2"
+    for e in other["edges"]:
+        e["source"] += "-2"
+        e["target"] += "-2"
+    both = document(one["nodes"] + other["nodes"], one["edges"] + other["edges"])
+    assert analyze(both)["single_points_of_failure"] == ["lb", "db", "lb-2", "db-2"]

@@ -13,7 +13,7 @@ import json
 from simulation import run
 from tests.simulation.helpers import document, edge, node
 
-GOLDEN = "c7f7ca735f6fdbe24b53b825f84c0b060db2deae76ea187e4b3af20c8cfde6fe"
+GOLDEN = "2d5ce765a240b95434a16dde48b95e181ec2877d13472f872b6e43a1d034d925"
 
 
 def shop(seed: int = 7) -> dict:
