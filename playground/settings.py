@@ -131,7 +131,11 @@ CHANNEL_LAYERS = {
         "CONFIG": {
             # channels-redis blocks for 5 s waiting for messages; redis-py 8's default socket
             # timeout is also 5 s, which closes idle websockets (channels_redis#422). Wait longer.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+            # redis-py 8 caps a pool at 100 connections: a classroom of viewers leaving at once
+            # (a group_discard each) needs more.
+            "hosts": [
+                {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5, "max_connections": 1000}
+            ],
             # The default of 100 silently drops group messages under a burst of windows.
             "capacity": 5000,
             "expiry": 60,

@@ -38,8 +38,8 @@ def test_run_settings_and_events_are_added_edited_and_removed(editor):
     page = editor.page
     page.get_by_label("Duration").fill("120")
     page.get_by_label("Duration").press("Tab")
-    page.get_by_label("Seed").fill("7")
-    page.get_by_label("Seed").press("Tab")
+    page.get_by_label("Seed", exact=True).fill("7")
+    page.get_by_label("Seed", exact=True).press("Tab")
 
     page.get_by_role("button", name="Add event").click()
     page.locator("#event-0-at").fill("30")
