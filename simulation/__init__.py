@@ -15,8 +15,11 @@ faults; :func:`run` simulates it and answers with a results document.
 
 The pieces, from the bottom up: ``kernel`` (the event calendar), ``network``
 (requests, calls, edges), ``components`` (one small class per kind),
-``metrics`` (histograms and counters), ``engine`` (building and running a
-model), ``format`` (the document: parsing, validation, JSON Schema).
+``metrics`` (histograms and counters), ``failover`` (standbys taking over),
+``engine`` (building and running a model), ``format`` (the document: parsing,
+validation, JSON Schema). Beside the engine: ``analysis`` (what the graph
+alone says: unreachable nodes, loops, single points of failure) and
+``presets`` (one ready-made document per concept of the lecture).
 """
 
 from .engine import run

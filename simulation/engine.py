@@ -22,6 +22,13 @@ byte-identical JSON (apart from ``wall_s``). Latency percentiles come from
 log-linear histograms: within 0.8 % of the exact order statistic; means and
 the maximum are exact.
 
+Beyond the contract's fields the results carry ``goodput_rps``, ``conflicts``
+(master-master writes of one key made without seeing each other, see
+``components/database``), ``sessions_lost`` (sessions held in the memory of a
+server that failed, see ``components/app_server``) and ``failovers`` (one entry
+per standby that declared its node dead, see ``failover``), all counted over
+the measured part of the run except ``failovers``, which lists every one.
+
 Requests that first reach a failed node, a full queue or a cut wire are counted
 per node under ``failures``: ``refused`` (the node was down, or it went down
 holding them), ``rejected`` (full) and ``timed_out`` (a caller gave up waiting

@@ -18,6 +18,10 @@ plain DNS does not check), ``weighted`` (random, proportional to edge
 ``weight``), ``failover`` (the first target in edge order that is up at lookup
 time) and ``latency`` (the up target behind the lowest-latency edge).
 
+The provider's health checks (``failover``, ``latency``) are taken as exact and
+instant: what makes clients slow to move is the TTL of the answers they hold,
+not the provider. A standby that has not taken over is never an answer.
+
 The DNS node sits on the request path only as a router (it never queues); the
 call is relayed to the chosen target and the answer relayed back.
 """

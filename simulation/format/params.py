@@ -111,7 +111,8 @@ class Failover(Params):
         None,
         "Id of the node (of the same kind) this one stands by for; null = not a standby. "
         "When that node fails, this one takes its place after "
-        "missed_heartbeats x heartbeat_ms (plus startup_s if cold).",
+        "missed_heartbeats x heartbeat_ms (plus startup_s if cold). A database standby is a "
+        "replica of the primary it protects; until it takes over a standby gets no traffic.",
         group="failover",
         settable=False,
         refers_to="node",
@@ -362,7 +363,7 @@ class AppServer(Kind):
     session_store: Literal["local", "shared"] = param(
         "local",
         "Where user sessions live: local (in this server's memory: lost when it dies) or shared "
-        "(an external store: any server can serve any session).",
+        "(an external store: any server can serve any session, for a 0.5 ms round trip per request).",
     )
 
 
