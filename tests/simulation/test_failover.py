@@ -178,3 +178,14 @@ def test_a_standby_load_balancer_removes_that_single_point_of_failure():
     targets = results["nodes"]["lb2"]["targets"]
     assert set(targets) == {"app1", "app2"} and abs(targets["app1"] - targets["app2"]) <= 1
     assert within_poisson(sum(targets.values()), RATE * (30 - 11.5))
+
+
+def test_a_dead_standby_takes_nothing_over():
+    doc = protected_database("hot")
+    doc["scenario"]["events"].insert(0, {"at_s": 5, "action": "fail", "target": "spare"})
+    results = run(doc)
+    (failover,) = results["failovers"]
+    assert (
+        failover["detected_at_s"] == 11.5 and failover["took_over_at_s"] is None and failover["rto_s"] is None
+    )
+    assert results["nodes"]["db"]["downtime_s"] == 20  # from 10 s to the end: nobody took its place
