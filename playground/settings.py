@@ -134,7 +134,12 @@ CHANNEL_LAYERS = {
             # redis-py 8 caps a pool at 100 connections: a classroom of viewers leaving at once
             # (a group_discard each) needs more.
             "hosts": [
-                {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5, "max_connections": 1000}
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": 30,
+                    "socket_connect_timeout": 5,
+                    "max_connections": 1000,
+                }
             ],
             # The default of 100 silently drops group messages under a burst of windows.
             "capacity": 5000,
