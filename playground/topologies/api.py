@@ -12,6 +12,7 @@ from playground.api_schema import Document, Error
 from playground.topologies import selectors, services
 from playground.topologies.models import Revision, Topology
 from playground.topologies.ownership import is_owner, owner_fields
+from simulation.analysis import analyze
 from simulation.format import validate
 
 router = Router(tags=["topologies"])
@@ -96,9 +97,18 @@ class Problem(Schema):
     text: str
 
 
+class Analysis(Schema):
+    unreachable: list[str]
+    loops: list[list[str]]
+    ends: list[str]
+    single_points_of_failure: list[str]
+    single_points_of_failure_without_standbys: list[str]
+
+
 class Validation(Schema):
     valid: bool
     problems: list[Problem]
+    analysis: Analysis | None = Field(None, description="What the graph alone says, for a valid document")
 
 
 def _author(request: HttpRequest):
@@ -132,10 +142,16 @@ def _topology_out(request: HttpRequest, topology: Topology, revision: Revision) 
     }
 
 
-@router.post("/validate", response=Validation, summary="Check a document without saving it")
+@router.post(
+    "/validate", response=Validation, summary="Check a document without saving it, and analyse its graph"
+)
 def validate_document(request: HttpRequest, body: ValidateBody):
     problems = validate(body.document)
-    return {"valid": not problems, "problems": [problem.to_dict() for problem in problems]}
+    return {
+        "valid": not problems,
+        "problems": [problem.to_dict() for problem in problems],
+        "analysis": None if problems else analyze(body.document),
+    }
 
 
 @router.post("/topologies", response={201: Created, 400: Error}, summary="Save a new topology")

@@ -217,8 +217,23 @@ def test_validate_answers_problems_without_saving(owner):
     body = response.json()
     assert response.status_code == 200 and body["valid"] is False
     assert any(p["node"] == "c" for p in body["problems"])
-    assert send(owner, "post", "/api/validate", {"document": DOC}).json() == {"valid": True, "problems": []}
+    valid = send(owner, "post", "/api/validate", {"document": DOC}).json()
+    assert (valid["valid"], valid["problems"]) == (True, [])
     assert Topology.objects.count() == 0
+
+
+def test_validate_analyses_a_valid_graph_and_names_its_single_points_of_failure(owner):
+    shop = {
+        "format": 1,
+        "nodes": [{"id": "u", "kind": "client"}, {"id": "lb", "kind": "load_balancer"},
+                  {"id": "a1", "kind": "app_server"}, {"id": "a2", "kind": "app_server"},
+                  {"id": "lb2", "kind": "load_balancer", "params": {"standby_for": "lb"}}],
+        "edges": [{"source": "u", "target": "lb"}, {"source": "lb", "target": "a1"}, {"source": "lb", "target": "a2"}],
+    }  # fmt: skip
+    analysis = send(owner, "post", "/api/validate", {"document": shop}).json()["analysis"]
+    assert analysis["single_points_of_failure_without_standbys"] == ["lb"]
+    assert analysis["single_points_of_failure"] == []
+    assert analysis["unreachable"] == []
 
 
 def test_my_topologies_lists_what_this_browser_owns_and_nothing_else(owner, created):

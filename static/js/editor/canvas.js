@@ -28,6 +28,7 @@ const X6 = window.X6;
 const QUIET = { ignoreHistory: true };
 const ACCENT = "#2563eb";
 const DANGER = "#dc2626";
+const WARNING = "#d97706";
 const REPLICATION = "#7c3aed";
 
 let shapesRegistered = false;
@@ -148,6 +149,7 @@ export class Canvas {
     this.readOnly = readOnly;
     this.on = on;
     this.problems = { nodes: new Map(), edges: new Map() };
+    this.warnings = new Map(); // node id -> design notes from the graph analysis (not errors)
     this.placed = new Set(); // node ids whose canvas position goes into the document
     this.clipboard = null;
     this.loading = false;
@@ -582,6 +584,12 @@ export class Canvas {
     }
   }
 
+  /** Design notes per node id (single points of failure, unreachable nodes): amber, dashed. */
+  setWarnings(warnings) {
+    this.warnings = warnings;
+    for (const node of this.graph.getNodes()) this.decorateNode(node);
+  }
+
   /** The canvas cell a problem belongs to, if it is drawn. */
   cellForProblem(problem) {
     if (problem.edge) {
@@ -599,15 +607,18 @@ export class Canvas {
     const kind = this.kinds[data.kind];
     const label = data.label === undefined || data.label === null || data.label === "" ? node.id || data.kind : data.label;
     const problems = (node.id && this.problems.nodes.get(node.id)) || [];
+    const warnings = problems.length ? [] : (node.id && this.warnings.get(node.id)) || [];
     const selected = Boolean(node.id && this.graph.hasCell(node) && this.selection.isSelected(node));
     const color = kindColor(data.kind);
     const attrs = {
       body: {
         fill: "#ffffff",
         "data-live": null,
-        stroke: problems.length ? DANGER : selected ? ACCENT : "#cfd6e3",
-        strokeWidth: problems.length || selected ? 2.2 : 1.5,
-        title: problems.length ? problems.join("\n") : "",
+        "data-warning": warnings.length ? "true" : null,
+        stroke: problems.length ? DANGER : selected ? ACCENT : warnings.length ? WARNING : "#cfd6e3",
+        strokeWidth: problems.length || selected || warnings.length ? 2.2 : 1.5,
+        strokeDasharray: warnings.length && !selected ? "6 3" : null,
+        title: problems.length ? problems.join("\n") : warnings.join("\n"),
       },
       stripe: { fill: color },
       iconBack: { fill: color + "1a" },

@@ -2,6 +2,8 @@
 // the same validation saving uses, and each problem it reports is shown on its node or wire
 // (red outline, badge and tooltip) and in the Problems tab, whose entries select what they name.
 // A summary goes to a polite live region, so screen-reader users hear "2 problems" as they work.
+// For a valid document the answer also carries the graph analysis: single points of failure and
+// unreachable components are shown as design notes (amber, dashed), which do not block a run.
 
 import { api, errorText } from "./api.js";
 import { el } from "./ui.js";
@@ -44,13 +46,27 @@ export class Problems {
       else this.showError(errorText(answer));
       return;
     }
-    this.show(answer.body.problems);
+    this.show(answer.body.problems, answer.body.analysis);
+  }
+
+  /** Design notes per node id from the server's graph analysis. */
+  static notes(analysis) {
+    const notes = new Map();
+    if (!analysis) return notes;
+    const add = (id, text) => notes.set(id, [...(notes.get(id) || []), text]);
+    for (const id of analysis.single_points_of_failure || []) {
+      add(id, "Single point of failure: if it fails, no client's request can complete (no standby takes its place).");
+    }
+    for (const id of analysis.unreachable || []) add(id, "Unreachable: no client's requests ever get here.");
+    return notes;
   }
 
   /** Shows a list of problems ({node, edge, field, message, text}); also used for a refused save. */
-  show(problems) {
+  show(problems, analysis = null) {
     this.problems = problems;
     this.canvas.setProblems(problems);
+    const notes = Problems.notes(analysis);
+    this.canvas.setWarnings(notes);
     this.count.textContent = String(problems.length);
     this.count.dataset.count = String(problems.length);
     this.summary.dataset.state = problems.length ? "bad" : "ok";
@@ -58,6 +74,19 @@ export class Problems {
       ? `${problems.length} problem${problems.length === 1 ? "" : "s"} to fix before running.`
       : "No problems: ready to run.";
     this.live.textContent = problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "No problems";
+    const noteItems = [...notes].flatMap(([id, texts]) =>
+      texts.map((text) => {
+        const cell = this.canvas.cellForProblem({ node: id });
+        const content = [el("span", { class: "where" }, `Design note · ${id}`), text];
+        return el(
+          "li",
+          { class: "note" },
+          cell
+            ? el("button", { type: "button", onclick: () => this.canvas.select(cell.id), dataset: { cell: cell.id } }, ...content)
+            : el("div", {}, ...content),
+        );
+      }),
+    );
     this.list.replaceChildren(
       ...problems.map((problem) => {
         const text = problem.message || problem.text;
@@ -71,6 +100,7 @@ export class Problems {
           el("button", { type: "button", onclick: () => this.canvas.select(cell.id), dataset: { cell: cell.id } }, ...content),
         );
       }),
+      ...noteItems,
     );
     const nodes = new Set(problems.filter((problem) => problem.node && !problem.edge).map((problem) => problem.node));
     this.onProblems(problems, nodes);
