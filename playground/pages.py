@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from playground.topologies import selectors
 from playground.topologies.ownership import is_owner
+from simulation.presets import load_presets
 
 ACCOUNT_URLS = {"login": "/accounts/login/", "signup": "/accounts/signup/", "logout": "/accounts/logout/",
                 "mine": "/me"}  # fmt: skip
@@ -74,7 +75,7 @@ def my_topologies(request: HttpRequest) -> HttpResponse:
 @require_GET
 @ensure_csrf_cookie
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "about.html")
+    return render(request, "about.html", {"presets": load_presets()})
 
 
 @require_GET

@@ -62,3 +62,11 @@ def test_the_page_title_escapes_the_topology_name(client, saved):
 def test_the_sign_in_page_renders_its_form(client):
     page = client.get("/accounts/login/").content
     assert b'name="username"' in page and b'name="password"' in page
+
+
+def test_the_about_page_links_every_preset_into_the_editor(client):
+    from simulation.presets import load_presets
+
+    page = client.get("/about").content.decode()
+    for preset in load_presets():
+        assert f'href="/?preset={preset["id"]}"' in page
