@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.cookiejar
 import json
 import os
 import statistics
@@ -43,14 +42,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from playground.api_client import ApiClient  # noqa: E402  (the project root is on the path just above)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
@@ -81,36 +80,6 @@ def document(duration_s: int) -> dict:
         ],
         "scenario": {"duration_s": duration_s, "seed": 1},
     }
-
-
-class Client:
-    """A few HTTP calls with a session cookie and Django's CSRF header, as the editor makes them."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url.rstrip("/")
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-
-    def call(self, method: str, path: str, body: object = None) -> tuple[int, dict]:
-        headers = {"Accept": "application/json", "Origin": self.base_url}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        token = next((c.value for c in self.cookies if c.name == "csrftoken"), None)
-        if token:
-            headers["X-CSRFToken"] = token
-        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def post(self, path: str, body: object) -> tuple[int, dict]:
-        if not any(c.name == "csrftoken" for c in self.cookies):
-            self.call("GET", "/api/csrf")
-        return self.call("POST", path, body)
 
 
 HOLD = {
@@ -170,7 +139,7 @@ def parse_time(text: str) -> float:
 async def benchmark(
     base_url: str, viewers_count: int, speed: float, duration_s: int, timeout_s: float
 ) -> int:
-    owner = Client(base_url)
+    owner = ApiClient(base_url)
     status, saved = owner.post("/api/topologies", {"document": document(duration_s)})
     if status != 201:
         print(f"could not save the topology: {status} {saved}", file=sys.stderr)
@@ -195,7 +164,7 @@ async def benchmark(
     await asyncio.to_thread(owner.post, f"/api/runs/{hold['id']}/cancel", {})
     await watching
 
-    status, run = owner.call("GET", f"/api/runs/{run_id}")
+    status, run = owner.get(f"/api/runs/{run_id}")
     failed = [viewer for viewer in viewers if viewer.error]
     finals = [
         viewer.received[-1][0]

@@ -4,17 +4,11 @@ loses nothing: reopening offers to restore it; saving clears it."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.editor_helpers import VIEWPORT, Editor, chromium
+from tests.e2e.editor_helpers import VIEWPORT, Editor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 DRAFT_KEY = "archplay:draft:{}"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with chromium(chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture

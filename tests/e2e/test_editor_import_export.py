@@ -8,15 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from simulation.format import parse
-from tests.e2e.editor_helpers import ARTIFACTS, EXAMPLES, VIEWPORT, Editor, chromium
+from tests.e2e.editor_helpers import ARTIFACTS, EXAMPLES, VIEWPORT, Editor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with chromium(chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -4,15 +4,9 @@ the document's `scenario` and left out of it entirely while untouched."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.editor_helpers import VIEWPORT, Editor, chromium
+from tests.e2e.editor_helpers import VIEWPORT, Editor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with chromium(chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ test-artifacts/live-run.png."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.editor_helpers import ARTIFACTS, EXAMPLES, VIEWPORT, Editor, chromium
+from tests.e2e.editor_helpers import ARTIFACTS, EXAMPLES, VIEWPORT, Editor
 from tests.e2e.live_run_helpers import (
     drawn_series,
     first_hop,
@@ -21,12 +21,6 @@ from tests.e2e.live_run_helpers import (
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 WHITE = "#ffffff"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with chromium(chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture

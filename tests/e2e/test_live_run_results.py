@@ -7,16 +7,10 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.editor_helpers import EXAMPLES, VIEWPORT, Editor, chromium
+from tests.e2e.editor_helpers import EXAMPLES, VIEWPORT, Editor
 from tests.e2e.live_run_helpers import drawn_series, points, press_run, received_seqs, wait_until_over
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with chromium(chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -6,18 +6,12 @@ import statistics
 
 import pytest
 
-from tests.e2e.editor_helpers import EXAMPLES, VIEWPORT, Editor, chromium
+from tests.e2e.editor_helpers import EXAMPLES, VIEWPORT, Editor
 from tests.e2e.live_run_helpers import points, press_run, received_seqs, wait_until_over
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 FIRST_WINDOW_LIMIT_MS = 1000
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with chromium(chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -26,15 +26,11 @@ ONE_SERVER = {
 }
 
 
-def _cookie_header(session) -> str:
-    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-
-
 async def _connect(live_app, session, run_id: str, query: str = ""):
     return await websockets.connect(
         f"{live_app.ws_url}/ws/runs/{run_id}/{query}",
         origin=live_app.http_url,
-        additional_headers={"Cookie": _cookie_header(session)},
+        additional_headers={"Cookie": session.cookie_header()},
         open_timeout=10,
         max_size=2**24,
     )
