@@ -21,6 +21,7 @@ setup: $(INSTALLED)
 	@$(BIN)/python manage.py collectstatic --noinput -v 0
 
 run: setup
+	@$(BIN)/python manage.py fail_orphaned_runs
 	$(BIN)/python -m playground.launcher
 
 test: setup lint

@@ -132,6 +132,19 @@ def runs_mark_vanished(runs) -> None:
             _finish_failed(run.id, f"the worker running this simulation stopped responding ({run.worker})")
 
 
+ORPHANED_REASON = (
+    "archplay was restarted while this run was queued or running, and its task did not survive "
+    "(the embedded Redis keeps nothing on disk): start it again"
+)
+
+
+def runs_fail_orphaned() -> int:
+    """Fails every queued or running run; for a start whose broker is known to be empty."""
+    return Run.objects.filter(status__in=Run.ACTIVE).update(
+        status=Run.Status.FAILED, error=ORPHANED_REASON, finished_at=timezone.now()
+    )
+
+
 def _finish_failed(run_id: str, reason: str) -> bool:
     updated = Run.objects.filter(pk=run_id, status__in=Run.ACTIVE).update(
         status=Run.Status.FAILED, error=reason, finished_at=timezone.now()

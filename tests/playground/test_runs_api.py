@@ -133,3 +133,22 @@ def test_the_runs_of_a_topology_are_listed_for_its_owner_and_its_view_link(clien
     token = saved["view_url"].rsplit("/", 1)[1]
     assert [r["id"] for r in Client().get(f"/api/runs?view={token}").json()] == [run_id]
     assert Client().get(f"/api/runs?topology_id={saved['id']}").status_code == 403
+
+
+def test_a_restart_on_the_embedded_redis_fails_the_runs_it_left_unfinished(client, started, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    Run.objects.create(document=DOC, status=Run.Status.DONE)
+    call_command("fail_orphaned_runs")
+    body = client.get(f"/api/runs/{started['id']}").json()
+    assert body["status"] == "failed" and "restarted" in body["error"]
+    assert Run.objects.filter(status=Run.Status.DONE).count() == 1
+
+
+def test_with_an_external_redis_a_restart_leaves_queued_runs_queued(client, started, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    call_command("fail_orphaned_runs")
+    assert client.get(f"/api/runs/{started['id']}").json()["status"] == "queued"
