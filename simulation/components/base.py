@@ -396,3 +396,9 @@ class Server(Node):
             }
         )
         return out
+
+
+def hit_ratio(counts: dict) -> float:
+    """Hits over lookups (hits + misses) of a cache or CDN, from its counter differences; 0 with no lookup."""
+    lookups = counts["hits"] + counts["misses"]
+    return counts["hits"] / lookups if lookups else 0.0

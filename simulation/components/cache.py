@@ -43,7 +43,7 @@ from collections import OrderedDict, deque
 from heapq import heappush
 
 from ..network import OK, READ, WRITE, Call, Request, reply
-from .base import Node
+from .base import Node, hit_ratio
 
 __all__ = ["Cache", "LRUStore", "LFUStore", "FIFOStore", "BACKGROUND"]
 
@@ -385,16 +385,14 @@ class Cache(Node):
 
     def window(self, d: dict, length: float) -> dict:
         view = super().window(d, length)
-        looked = d["hits"] + d["misses"]
-        view["hit_ratio"] = d["hits"] / looked if looked else 0.0
+        view["hit_ratio"] = hit_ratio(d)
         return view
 
     def summary(self, d: dict, measured: float) -> dict:
         out = super().summary(d, measured)
-        looked = d["hits"] + d["misses"]
         out.update(
             {
-                "hit_ratio": d["hits"] / looked if looked else 0.0,
+                "hit_ratio": hit_ratio(d),
                 "hits": d["hits"],
                 "misses": d["misses"],
                 "stale_reads": d["stale_reads"],

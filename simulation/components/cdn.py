@@ -33,7 +33,7 @@ Results per CDN: ``hit_ratio``, ``hits``, ``misses``, ``origin_requests``
 from __future__ import annotations
 
 from ..network import OK, WRITE, Call, reply
-from .base import Node
+from .base import Node, hit_ratio
 from .cache import LRUStore
 
 __all__ = ["Cdn"]
@@ -139,17 +139,15 @@ class Cdn(Node):
 
     def window(self, d: dict, length: float) -> dict:
         view = super().window(d, length)
-        looked = d["hits"] + d["misses"]
-        view["hit_ratio"] = d["hits"] / looked if looked else 0.0
+        view["hit_ratio"] = hit_ratio(d)
         return view
 
     def summary(self, d: dict, measured: float) -> dict:
         out = super().summary(d, measured)
-        looked = d["hits"] + d["misses"]
         out.update(
             {
                 "arrivals": d["arrivals"],
-                "hit_ratio": d["hits"] / looked if looked else 0.0,
+                "hit_ratio": hit_ratio(d),
                 "hits": d["hits"],
                 "misses": d["misses"],
                 "origin_requests": d["origin_requests"],

@@ -10,7 +10,7 @@ from django.db import connection
 
 from playground import launcher
 from playground.api_client import ApiClient
-from tests.e2e.editor_helpers import chromium
+from tests.e2e.editor_helpers import VIEWPORT, chromium
 
 
 def database_url(settings_dict: dict) -> str:
@@ -60,3 +60,18 @@ def browser(chromium_path: str):
     """One headless Chromium per test module; each test opens its own contexts in it."""
     with chromium(chromium_path) as browser:
         yield browser
+
+
+@pytest.fixture
+def contexts(browser):
+    """New browser contexts (separate people: separate cookies and storage), closed at the end."""
+    opened = []
+
+    def new_context():
+        context = browser.new_context(viewport=VIEWPORT)
+        opened.append(context)
+        return context
+
+    yield new_context
+    for context in opened:
+        context.close()

@@ -6,24 +6,9 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.editor_helpers import EXAMPLES, VIEWPORT, Editor
+from tests.e2e.editor_helpers import EXAMPLES, Editor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture
-def contexts(browser):
-    """New browser contexts (separate people: separate cookies and storage), closed at the end."""
-    opened = []
-
-    def new_context():
-        context = browser.new_context(viewport=VIEWPORT)
-        opened.append(context)
-        return context
-
-    yield new_context
-    for context in opened:
-        context.close()
 
 
 def saved_shop(editor: Editor) -> dict:

@@ -7,25 +7,10 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.editor_helpers import EXAMPLES, VIEWPORT, Editor
+from tests.e2e.editor_helpers import EXAMPLES, Editor
 from tests.e2e.live_run_helpers import drawn_series, points, press_run, received_seqs, wait_until_over
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture
-def contexts(browser):
-    """New browser contexts (separate people), closed at the end."""
-    opened = []
-
-    def new_context():
-        context = browser.new_context(viewport=VIEWPORT)
-        opened.append(context)
-        return context
-
-    yield new_context
-    for context in opened:
-        context.close()
 
 
 def figure(value: float, unit: str = "") -> str:
