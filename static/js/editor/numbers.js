@@ -1,0 +1,58 @@
+// Figures are written one way everywhere in the run view: three significant digits, thousands
+// separators, and the unit. So "11,800 ms" sits beside "18,400 ms", never "11812.5 ms" beside
+// "18,375 ms". Whole counts (requests, objects, sessions) are exact: 1,234,567 requests is not
+// rounded to 1,230,000. A ratio (0..1) reads as a percentage; an availability keeps enough digits
+// to tell 99.95% from 100%.
+
+const GROUPED = new Intl.NumberFormat("en", { maximumSignificantDigits: 3 });
+const EXACT = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
+
+/** Units that count whole things: shown exactly, with the unit word after the number. */
+const COUNTS = new Set(["", "requests", "objects", "sessions", "reads", "writes", "instances", "calls", "events"]);
+
+function finite(value) {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** A ratio 0..1 as a percentage: 3 significant digits, more when it is close to 100%. */
+export function formatPercent(value) {
+  const n = finite(value);
+  if (n === null) return "–";
+  const percent = n * 100;
+  if (percent === 100 || percent === 0) return `${percent}%`;
+  // 99.95% must not read as 100%: keep digits until the distance to 100% shows.
+  const digits = percent > 99 ? Math.min(6, 3 + Math.ceil(-Math.log10(100 - percent))) : 3;
+  return `${new Intl.NumberFormat("en", { maximumSignificantDigits: digits }).format(percent)}%`;
+}
+
+/** ``value`` with ``unit`` ("ms", "s", "rps", "ratio", "%", a count noun, or ""). */
+export function formatFigure(value, unit = "") {
+  const n = finite(value);
+  if (n === null) return "–";
+  if (unit === "ratio" || unit === "%") return formatPercent(n);
+  const text = COUNTS.has(unit) && Number.isInteger(n) ? EXACT.format(n) : GROUPED.format(n);
+  return unit ? `${text} ${unit}` : text;
+}
+
+/** A difference b − a with its sign, in the same style ("+1.2 ms", "−0.5 pt" for ratios). */
+export function formatDelta(delta, unit = "") {
+  const n = finite(delta);
+  if (n === null) return "–";
+  const sign = n > 0 ? "+" : n < 0 ? "−" : "±";
+  if (unit === "ratio" || unit === "%") {
+    return `${sign}${GROUPED.format(Math.abs(n * 100))} pt`;
+  }
+  const magnitude = COUNTS.has(unit) && Number.isInteger(n) ? EXACT.format(Math.abs(n)) : GROUPED.format(Math.abs(n));
+  return unit ? `${sign}${magnitude} ${unit}` : `${sign}${magnitude}`;
+}
+
+/** An axis tick: short (1.2k, 3M), and with as many decimals as the step needs so ticks never repeat. */
+export function formatTick(value, step) {
+  const n = finite(value);
+  if (n === null) return "";
+  const magnitude = Math.abs(n);
+  if (magnitude >= 1e6) return `${+(n / 1e6).toPrecision(3)}M`;
+  if (magnitude >= 1e4) return `${+(n / 1e3).toPrecision(3)}k`;
+  const decimals = step > 0 && step < 1 ? Math.min(6, Math.ceil(-Math.log10(step))) : 0;
+  return decimals === 0 ? EXACT.format(n) : n.toFixed(decimals);
+}
