@@ -53,11 +53,13 @@ none is lost; reaching the store costs each request a round trip,
 from __future__ import annotations
 
 from heapq import heappush
+from typing import Literal
 
+from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Kind, Metric, Number, ServiceDist, param
 from ..network import OK, READ, WRITE, Call, Edge
 from .base import Server
 
-__all__ = ["AppServer", "key_shard"]
+__all__ = ["AppServer", "AppServerParams", "key_shard"]
 
 # job.stage: the index of the service call awaited, or one of these data stages
 _DB_READ = 1_000_001
@@ -73,7 +75,51 @@ def key_shard(key: int, n: int) -> int:
     return ((key + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF) % n
 
 
+class AppServerParams(Kind):
+    TITLE = "App server"
+    SUMMARY = "Runs the application: a pool of workers that serve requests and call downstream."
+
+    workers: Int = param(
+        8,
+        "Worker threads: requests served at once; a worker is held while it waits for downstream calls.",
+        unit="workers",
+        ge=1,
+        le=10_000,
+    )
+    service_ms: Number = param(
+        10, "Mean CPU time to serve one request, in ms (divided by cpu_speed).", unit="ms", gt=0, le=3_600_000
+    )
+    service_dist: ServiceDist = param("exponential", SERVICE_DIST_HELP)
+    service_cv: Number = param(1.0, SERVICE_CV_HELP, gt=0, le=10)
+    queue_limit: Int | None = param(
+        None,
+        "Most requests waiting for a worker (not counting those being served); a full queue "
+        "rejects with 503; null = unbounded.",
+        unit="requests",
+        ge=0,
+        le=1_000_000,
+    )
+    cpu_speed: Number = param(
+        1.0,
+        "Relative CPU speed: service times are divided by it (vertical scaling: 2 = twice as fast).",
+        unit="x",
+        gt=0,
+        le=100,
+    )
+    session_store: Literal["local", "shared"] = param(
+        "local",
+        "Where user sessions live: local (in this server's memory: lost when it dies) or shared "
+        "(an external store: any server can serve any session, for a 0.5 ms round trip per request).",
+    )
+
+
 class AppServer(Server):
+    Params = AppServerParams
+    SUMMARY_METRICS = (
+        Metric("sessions", "Sessions held", "sessions", "Sessions in this server's memory at the end (local store)."),
+        Metric("sessions_lost", "Sessions lost", "sessions", "Sessions held only by this server when it failed.", "lower"),
+        Metric("session_misses", "Session misses", "requests", "Requests that reached a server without their session (sent elsewhere after a failure).", "lower"),
+    )  # fmt: skip
     kind = "app_server"
     COUNTERS = Server.COUNTERS + ("sessions_lost", "session_misses")
 

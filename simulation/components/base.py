@@ -39,11 +39,22 @@ from collections import deque
 from heapq import heappush
 from math import exp, frexp, log, sqrt
 
+from ..format.fields import Metric
 from ..kernel import stream
 from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS, Histogram
 from ..network import OK, REFUSED, REJECTED, Call, lost, reply
 
-__all__ = ["Node", "Server", "sampler"]
+__all__ = ["TRAITS", "Node", "Server", "sampler"]
+
+# What generic code (the engine, the format's checks, the editor) may ask of a kind,
+# instead of testing its name. Each kind lists the ones it has in ``TRAITS``.
+TRAITS = {
+    "source": "a traffic source: nothing sends to it, and it sends to exactly one target",
+    "forwards": "passes each request on to one of its targets, so it needs at least one",
+    "queues": "requests wait in a line for a pool of workers (utilisation, queue length)",
+    "replicates": "an edge between two nodes of this kind is a replication edge",
+    "holds_data": "keeps keys or objects (what it answers may be stale)",
+}
 
 
 def sampler(rng, dist: str, cv: float):
@@ -64,8 +75,26 @@ class Node:
     """A component of the topology; subclasses override the hooks they need."""
 
     kind = "node"
+    Params: type | None = None  # the kind's parameter model (``format.fields.Kind``)
+    TRAITS: frozenset[str] = frozenset()  # names from the module's ``TRAITS``
     FOLDABLE = False  # True for stateless routers that may be handed calls at a future time
     COUNTERS: tuple[str, ...] = ("refused", "rejected", "timed_out", "downtime")
+    # The metrics a kind reports, declared beside the code that computes them. Each class
+    # declares its own additions; ``summary_metrics()`` and ``window_metrics()`` gather
+    # them along the class hierarchy. ``METRICS_IN`` says where a kind's figures are:
+    # "nodes" (``results.nodes[id]``, ``window.nodes[id]``) or "clients".
+    METRICS_IN = "nodes"
+    SUMMARY_METRICS: tuple[Metric, ...] = (
+        Metric("failures.refused", "Refused", "requests", "Requests sent to it while it was down, or dropped when it failed.", "lower"),
+        Metric("failures.rejected", "Rejected", "requests", "Requests turned away because its queue was full (HTTP 503).", "lower"),
+        Metric("failures.timed_out", "Timed out", "requests", "Requests whose caller gave up waiting for its answer.", "lower"),
+        Metric("downtime_s", "Downtime", "s", "Time it was down during the measured part of the run.", "lower"),
+    )  # fmt: skip
+    WINDOW_METRICS: tuple[Metric, ...] = (
+        Metric("arrivals_rps", "Arrivals", "rps", "Requests reaching it per second."),
+        Metric("errors_rps", "Errors", "rps", "Requests failing at it per second (refused, rejected, timed out).", "lower"),
+        Metric("error_ratio", "Error share", "ratio", "Share of the requests reaching it that failed there.", "lower"),
+    )  # fmt: skip
 
     def __init__(self, spec: dict, model) -> None:
         self.id = spec["id"]
@@ -87,6 +116,29 @@ class Node:
         self.guard = None  # the Standby pair watching our heartbeats, if we have a standby
         self.replaced = False  # a standby took our place: callers no longer see us
         self.configure(self.params)
+
+    # -- what the kind declares ------------------------------------------------
+    @classmethod
+    def traits(cls) -> dict[str, bool]:
+        """Every trait, true or false for this kind (the schema's ``x-traits``)."""
+        return {name: name in cls.TRAITS for name in TRAITS}
+
+    @classmethod
+    def summary_metrics(cls) -> list[Metric]:
+        """The metrics of this kind's entry in the results, base classes' first."""
+        return _gathered(cls, "SUMMARY_METRICS")
+
+    @classmethod
+    def window_metrics(cls) -> list[Metric]:
+        """The metrics of this kind's part of each window message, base classes' first."""
+        return _gathered(cls, "WINDOW_METRICS")
+
+    def tracks_sessions(self) -> bool:
+        """Whether this node, as configured, needs the run to know which server holds each session."""
+        return False
+
+    def edge_healed(self, t: float, edge) -> None:
+        """A partition of ``edge`` (one of ours, either end) has just healed."""
 
     # -- parameters ---------------------------------------------------------
     def configure(self, params: dict) -> None:
@@ -171,12 +223,16 @@ class Node:
 
     def window(self, d: dict, length: float) -> dict:
         """The node's part of a window message, from counter differences ``d`` over ``length`` s."""
+        errors = d["refused"] + d["rejected"] + d["timed_out"]
+        reached = d.get("arrivals", 0) + d["refused"]  # a refused call is not counted as an arrival
         return {
             "utilization": 0.0,
             "queue_len": 0.0,
             "up": self.up,
             "arrivals_rps": d.get("arrivals", 0) / length,
             "completed_rps": d.get("completed", 0) / length,
+            "errors_rps": errors / length,
+            "error_ratio": min(1.0, errors / reached) if reached else (1.0 if errors else 0.0),
         }
 
     def summary(self, d: dict, measured: float) -> dict:
@@ -200,6 +256,22 @@ class Server(Node):
     """
 
     COUNTERS = Node.COUNTERS + ("arrivals", "completed", "busy_area", "queue_area")
+    TRAITS = frozenset({"queues"})
+    SUMMARY_METRICS = (
+        Metric("arrivals", "Arrivals", "requests", "Requests that reached it while it was up."),
+        Metric("completed", "Completed", "requests", "Requests it finished serving."),
+        Metric("utilization", "Utilisation", "ratio", "Busy worker-time over available worker-time."),
+        Metric("queue_mean", "Mean queue", "requests", "Requests waiting for a worker, averaged over time.", "lower"),
+        Metric("latency_ms.mean", "Latency mean", "ms", "Mean time from arrival to answer.", "lower"),
+        Metric("latency_ms.p50", "Latency p50", "ms", "Median time from arrival to answer.", "lower"),
+        Metric("latency_ms.p95", "Latency p95", "ms", "95th percentile of the time from arrival to answer.", "lower"),
+        Metric("latency_ms.p99", "Latency p99", "ms", "99th percentile of the time from arrival to answer.", "lower"),
+    )  # fmt: skip
+    WINDOW_METRICS = (
+        Metric("utilization", "Utilisation", "ratio", "Busy worker-time over available worker-time."),
+        Metric("queue_len", "Queue length", "requests", "Requests waiting for a worker, averaged over the window.", "lower"),
+        Metric("completed_rps", "Completed", "rps", "Requests finished per second."),
+    )  # fmt: skip
 
     def __init__(self, spec: dict, model) -> None:
         self.busy = 0
@@ -396,6 +468,13 @@ class Server(Node):
             }
         )
         return out
+
+
+def _gathered(cls: type, attribute: str) -> list[Metric]:
+    metrics: list[Metric] = []
+    for klass in reversed(cls.__mro__):
+        metrics.extend(klass.__dict__.get(attribute, ()))
+    return metrics
 
 
 def hit_ratio(counts: dict) -> float:

@@ -41,11 +41,13 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from heapq import heappush
+from typing import Literal
 
+from ..format.fields import Int, Kind, Metric, Number, param
 from ..network import OK, READ, WRITE, Call, Request, reply
 from .base import Node, hit_ratio
 
-__all__ = ["Cache", "LRUStore", "LFUStore", "FIFOStore", "BACKGROUND"]
+__all__ = ["Cache", "CacheParams", "LRUStore", "LFUStore", "FIFOStore", "BACKGROUND"]
 
 _FLUSH = 1
 _REFRESH = 2
@@ -186,7 +188,63 @@ class LFUStore:
 STORES = {"lru": LRUStore, "lfu": LFUStore, "fifo": FIFOStore}
 
 
+class CacheParams(Kind):
+    TITLE = "Cache"
+    SUMMARY = "An in-memory key-value cache in front of a database (Redis, Memcached)."
+
+    capacity: Int = param(
+        1_000, "Entries the cache holds before it evicts.", unit="entries", ge=1, le=10_000_000
+    )
+    eviction: Literal["lru", "lfu", "fifo"] = param(
+        "lru",
+        "Which entry goes when the cache is full: lru (least recently used), lfu (least "
+        "frequently used) or fifo (oldest inserted).",
+    )
+    ttl_s: Number | None = param(
+        None,
+        "How long an entry stays valid, in s; null = no expiry (entries leave only by eviction).",
+        unit="s",
+        gt=0,
+        le=31_536_000,
+    )
+    strategy: Literal["cache_aside", "write_through", "write_behind", "refresh_ahead"] = param(
+        "cache_aside",
+        "cache_aside: the app reads the cache, on a miss reads the database and fills the cache, "
+        "and a write goes to the database and drops the entry; write_through: writes update the "
+        "cache and the database together; write_behind: writes update the cache and reach the "
+        "database later (write_behind_flush_ms); refresh_ahead: entries close to expiry are "
+        "refreshed in the background (refresh_ahead_factor).",
+    )
+    hit_ms: Number = param(0.5, "Time to answer from the cache, in ms.", unit="ms", ge=0, le=10_000)
+    write_behind_flush_ms: Number = param(
+        1000,
+        "With write_behind: how long a write waits in the cache before it reaches the database, "
+        "in ms (writes still waiting when the cache fails are lost).",
+        unit="ms",
+        ge=0,
+        le=3_600_000,
+    )
+    refresh_ahead_factor: Number = param(
+        0.8,
+        "With refresh_ahead and a ttl_s: a read of an entry older than this fraction of its ttl "
+        "refreshes it from the database in the background.",
+        gt=0,
+        le=1,
+    )
+
+
 class Cache(Node):
+    Params = CacheParams
+    TRAITS = frozenset({"holds_data"})
+    SUMMARY_METRICS = (
+        Metric("hit_ratio", "Hit ratio", "ratio", "Reads answered from the cache, over all reads that looked in it.", "higher"),
+        Metric("hits", "Hits", "reads", "Reads answered from the cache.", "higher"),
+        Metric("misses", "Misses", "reads", "Reads that had to go to the database.", "lower"),
+        Metric("stale_reads", "Stale reads", "reads", "Hits that returned an outdated value.", "lower"),
+    )  # fmt: skip
+    WINDOW_METRICS = (
+        Metric("hit_ratio", "Hit ratio", "ratio", "Reads answered from the cache in the window.", "higher"),
+    )  # fmt: skip
     kind = "cache"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "hits", "misses", "stale_reads")

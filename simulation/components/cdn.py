@@ -32,14 +32,58 @@ Results per CDN: ``hit_ratio``, ``hits``, ``misses``, ``origin_requests``
 
 from __future__ import annotations
 
+from typing import Literal
+
+from ..format.fields import Int, Kind, Metric, Number, param
 from ..network import OK, WRITE, Call, reply
 from .base import Node, hit_ratio
 from .cache import LRUStore
 
-__all__ = ["Cdn"]
+__all__ = ["Cdn", "CdnParams"]
+
+
+class CdnParams(Kind):
+    TITLE = "CDN"
+    SUMMARY = "Serves static requests from the edge; dynamic requests pass through to the origin."
+
+    mode: Literal["pull", "push"] = param(
+        "pull",
+        "pull: a missing or expired object is fetched from the origin (the cdn's target) first; "
+        "push: every object is placed ahead of time and never misses, at the cost of storing all.",
+    )
+    ttl_s: Number = param(
+        300,
+        "How long a pulled object stays fresh at the edge, in s.",
+        unit="s",
+        ge=0,
+        le=31_536_000,
+    )
+    capacity: Int = param(
+        10_000,
+        "Objects the edge can store (least recently used are evicted).",
+        unit="objects",
+        ge=1,
+        le=10_000_000,
+    )
+    edge_ms: Number = param(5, "Time to serve a request at the edge, in ms.", unit="ms", ge=0, le=10_000)
 
 
 class Cdn(Node):
+    Params = CdnParams
+    TRAITS = frozenset({"forwards", "holds_data"})
+    SUMMARY_METRICS = (
+        Metric("arrivals", "Requests", "requests", "Requests that reached the edge (static and dynamic)."),
+        Metric("hit_ratio", "Hit ratio", "ratio", "Static requests answered at the edge, over all static requests.", "higher"),
+        Metric("hits", "Hits", "requests", "Static requests answered at the edge.", "higher"),
+        Metric("misses", "Misses", "requests", "Static requests the edge had to fetch from the origin first.", "lower"),
+        Metric("origin_requests", "Origin requests", "requests", "Requests the origin served for the CDN (misses, refreshes, dynamic).", "lower"),
+        Metric("objects_stored", "Objects stored", "objects", "Objects held at the edge at the end (push stores them all).", "lower"),
+        Metric("stale_served", "Stale served", "requests", "Static answers older than the object's latest version.", "lower"),
+        Metric("pushes", "Pushes", "objects", "Objects placed at the edge ahead of requests (push mode)."),
+    )  # fmt: skip
+    WINDOW_METRICS = (
+        Metric("hit_ratio", "Hit ratio", "ratio", "Static requests answered at the edge in the window.", "higher"),
+    )  # fmt: skip
     kind = "cdn"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "hits", "misses", "origin_requests", "stale_served", "pushes")

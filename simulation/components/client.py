@@ -33,13 +33,16 @@ from bisect import bisect
 from heapq import heappush
 from itertools import accumulate
 from math import frexp, log
+from typing import Literal
 
+from .. import limits
+from ..format.fields import Int, Kind, Metric, Number, param
 from ..kernel import stream
 from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS
 from ..network import OK, REJECTED, TIMED_OUT, Call, Request, lost
 from .base import Node
 
-__all__ = ["Client"]
+__all__ = ["Client", "ClientParams"]
 
 _ZIPF_TABLES: dict[tuple[int, float], list[float] | array] = {}
 
@@ -57,7 +60,125 @@ def zipf_table(n: int, s: float) -> list[float] | array:
     return table
 
 
+class ClientParams(Kind):
+    TITLE = "Client"
+    SUMMARY = "Users sending requests (reads and writes of keys) at a given rate to one target."
+
+    rate_rps: Number = param(
+        100,
+        "Mean requests per second this client sends (a set event can change it during the run).",
+        unit="rps",
+        gt=0,
+        le=limits.MAX_RATE_RPS,
+    )
+    arrival: Literal["poisson", "constant"] = param(
+        "poisson",
+        "Spacing of requests: poisson (random, exponential gaps, like many independent users) "
+        "or constant (evenly spaced).",
+    )
+    read_ratio: Number = param(
+        0.9, "Share of requests that are reads (the rest are writes), from 0 to 1.", ge=0, le=1
+    )
+    key_count: Int = param(
+        10_000, "Number of distinct keys the requests read and write.", unit="keys", ge=1, le=1_000_000
+    )
+    key_distribution: Literal["uniform", "zipf"] = param(
+        "uniform",
+        "How keys are drawn: uniform (every key equally popular) or zipf (a few hot keys, skewed by zipf_s).",
+    )
+    zipf_s: Number = param(
+        1.0,
+        "Zipf exponent: the popularity of the k-th key is proportional to 1 / k^zipf_s; "
+        "larger = more skewed.",
+        gt=0,
+        le=10,
+    )
+    static_ratio: Number = param(
+        0,
+        "Share of requests for static assets (served by a cdn when there is one), from 0 to 1.",
+        ge=0,
+        le=1,
+    )
+    session_count: Int = param(
+        1_000,
+        "Number of user sessions; each request belongs to one, drawn uniformly "
+        "(ip_hash load balancing and local session stores use it).",
+        unit="sessions",
+        ge=1,
+        le=1_000_000,
+    )
+    timeout_ms: Number | None = param(
+        None,
+        "How long the client waits for an answer before giving up on an attempt, in ms; "
+        "null = wait for ever.",
+        unit="ms",
+        gt=0,
+        le=3_600_000,
+    )
+    max_retries: Int = param(
+        0,
+        "How many times a rejected, refused or timed-out request is retried.",
+        unit="retries",
+        ge=0,
+        le=20,
+    )
+    retry_backoff_ms: Number = param(
+        100,
+        "Wait before the first retry, in ms; doubled at each further retry, with random jitter "
+        "(exponential backoff).",
+        unit="ms",
+        ge=0,
+        le=600_000,
+    )
+    slo_ms: Number | None = param(
+        None,
+        "Latency objective in ms: goodput counts the successes answered within it; "
+        "null = no objective (goodput equals throughput).",
+        unit="ms",
+        gt=0,
+        le=3_600_000,
+    )
+
+
 class Client(Node):
+    Params = ClientParams
+    TRAITS = frozenset({"source"})
+    # A client's figures are per client (``results.clients[id]``, ``window.clients[id]``):
+    # its own requests, judged end to end. They replace the node metrics of the base class.
+    METRICS_IN = "clients"
+    CLIENT_SUMMARY_METRICS = (
+        Metric("requests.total", "Requests", "requests", "Requests sent after the warm-up that have an outcome (retries are not new requests)."),
+        Metric("requests.ok", "Succeeded", "requests", "Requests that some attempt answered successfully.", "higher"),
+        Metric("requests.failed", "Failed", "requests", "Requests whose every attempt failed.", "lower"),
+        Metric("requests.rejected", "Rejected attempts", "requests", "Attempts turned away by a full queue (503).", "lower"),
+        Metric("requests.timed_out", "Timed-out attempts", "requests", "Attempts not answered within timeout_ms.", "lower"),
+        Metric("requests.throttled", "Throttled attempts", "requests", "Attempts refused by a rate limit (429).", "lower"),
+        Metric("requests.retries", "Retries", "requests", "Attempts after the first.", "lower"),
+        Metric("availability", "Availability", "ratio", "Succeeded over all requests.", "higher"),
+        Metric("throughput_rps", "Throughput", "rps", "Successful requests per second.", "higher"),
+        Metric("goodput_rps", "Goodput", "rps", "Successful requests per second answered within slo_ms.", "higher"),
+        Metric("latency_ms.mean", "Latency mean", "ms", "Mean time the user waited for a successful request, retries included.", "lower"),
+        Metric("latency_ms.p50", "Latency p50", "ms", "Median end-to-end latency of successful requests.", "lower"),
+        Metric("latency_ms.p95", "Latency p95", "ms", "95th percentile of the end-to-end latency.", "lower"),
+        Metric("latency_ms.p99", "Latency p99", "ms", "99th percentile of the end-to-end latency.", "lower"),
+        Metric("latency_ms.max", "Latency max", "ms", "Slowest successful request.", "lower"),
+        Metric("stale_reads", "Stale reads", "reads", "Reads of this client answered with an outdated value.", "lower"),
+    )  # fmt: skip
+    CLIENT_WINDOW_METRICS = (
+        Metric("throughput_rps", "Throughput", "rps", "Successful requests per second.", "higher"),
+        Metric("errors_rps", "Errors", "rps", "Requests failing per second.", "lower"),
+        Metric("latency_p50_ms", "Latency p50", "ms", "Median end-to-end latency in the window.", "lower"),
+        Metric("latency_p99_ms", "Latency p99", "ms", "99th percentile of the end-to-end latency in the window.", "lower"),
+    )  # fmt: skip
+
+    @classmethod
+    def summary_metrics(cls) -> list[Metric]:
+        return list(cls.CLIENT_SUMMARY_METRICS)
+
+    @classmethod
+    def window_metrics(cls) -> list[Metric]:
+        return list(cls.CLIENT_WINDOW_METRICS)
+
     kind = "client"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("sent", "failed")

@@ -62,11 +62,13 @@ from __future__ import annotations
 
 from heapq import heapify, heappop, heappush
 from math import log
+from typing import Literal
 
+from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Kind, Metric, Number, ServiceDist, param
 from ..network import OK, READ, REPLICATE, WRITE, Call, Edge
 from .base import Server
 
-__all__ = ["Database", "Keyspace"]
+__all__ = ["Database", "DatabaseParams", "Keyspace"]
 
 
 class Keyspace:
@@ -76,7 +78,48 @@ class Keyspace:
         self.latest: dict[int, int] = {}
 
 
+class DatabaseParams(Kind):
+    TITLE = "Database"
+    SUMMARY = "Stores the data: a primary takes writes; replicas follow it over replication edges."
+
+    role: Literal["primary", "replica"] = param(
+        "primary",
+        "primary: takes the writes; replica: a copy fed by one incoming replication edge from its "
+        "primary, serves reads.",
+        settable=False,
+    )
+    workers: Int = param(16, "Connection limit: queries served at once.", unit="connections", ge=1, le=10_000)
+    read_ms: Number = param(5, "Mean time to serve a read, in ms.", unit="ms", gt=0, le=3_600_000)
+    write_ms: Number = param(10, "Mean time to serve a write, in ms.", unit="ms", gt=0, le=3_600_000)
+    service_dist: ServiceDist = param("exponential", SERVICE_DIST_HELP)
+    service_cv: Number = param(1.0, SERVICE_CV_HELP, gt=0, le=10)
+    queue_limit: Int | None = param(
+        None,
+        "Most queries waiting for a connection; a full queue rejects; null = unbounded.",
+        unit="queries",
+        ge=0,
+        le=1_000_000,
+    )
+    read_from: Literal["primary", "replicas", "any"] | None = param(
+        None,
+        "On a primary, where reads go: primary, replicas (spread over them) or any (primary and "
+        "replicas); null = auto: replicas when it has any, else primary.",
+        auto="replicas when the primary has replicas, else primary",
+    )
+
+
 class Database(Server):
+    Params = DatabaseParams
+    TRAITS = frozenset({"queues", "replicates", "holds_data"})
+    SUMMARY_METRICS = (
+        Metric("stale_reads", "Stale reads", "reads", "Reads it answered before it had applied the key's latest write.", "lower"),
+        Metric("replication_lag_ms.mean", "Replication lag mean", "ms", "Mean delay before a write reached this replica.", "lower"),
+        Metric("replication_lag_ms.max", "Replication lag max", "ms", "Longest delay before a write reached this replica.", "lower"),
+        Metric("conflicts", "Conflicts", "writes", "Writes of one key made on two primaries without seeing each other.", "lower"),
+    )  # fmt: skip
+    WINDOW_METRICS = (
+        Metric("replication_lag_ms", "Replication lag", "ms", "How far behind its primary this replica is.", "lower"),
+    )  # fmt: skip
     kind = "database"
     COUNTERS = Server.COUNTERS + ("lag_sum", "lag_n", "conflicts", "stale_reads")
 

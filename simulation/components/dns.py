@@ -28,13 +28,49 @@ call is relayed to the chosen target and the answer relayed back.
 
 from __future__ import annotations
 
+from typing import Literal
+
+from ..format.fields import Kind, Metric, Number, param
 from ..network import Call, reply
 from .base import Node
 
-__all__ = ["Dns"]
+__all__ = ["Dns", "DnsParams"]
+
+
+class DnsParams(Kind):
+    TITLE = "DNS"
+    SUMMARY = "Resolves a name to one of its targets; clients cache the answer for ttl_s."
+
+    ttl_s: Number = param(
+        60,
+        "How long a client keeps using a resolved answer, in s, even if that target has died; "
+        "0 = resolve on every request.",
+        unit="s",
+        ge=0,
+        le=86_400,
+    )
+    policy: Literal["round_robin", "weighted", "failover", "latency"] = param(
+        "round_robin",
+        "Which target an answer names: round_robin (in turn), weighted (in proportion to the "
+        "edges' weight), failover (the first healthy target) or latency (the target with the "
+        "lowest edge latency).",
+    )
+    lookup_ms: Number = param(
+        20,
+        "Time a lookup takes when the client's cached answer has expired, in ms.",
+        unit="ms",
+        ge=0,
+        le=10_000,
+    )
 
 
 class Dns(Node):
+    Params = DnsParams
+    TRAITS = frozenset({"forwards"})
+    SUMMARY_METRICS = (
+        Metric("arrivals", "Requests", "requests", "Requests that went through it (answered from a client's cached answer or looked up)."),
+        Metric("lookups", "Lookups", "requests", "Lookups made because a client's cached answer had expired (each costs lookup_ms)."),
+    )  # fmt: skip
     kind = "dns"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "completed", "lookups")

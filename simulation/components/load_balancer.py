@@ -45,11 +45,13 @@ import hashlib
 from bisect import bisect
 from heapq import heappush
 from math import ceil, inf
+from typing import Literal
 
+from ..format.fields import Int, Kind, Metric, Number, param
 from ..network import REFUSED, Call, lost, reply
 from .base import Node
 
-__all__ = ["LoadBalancer", "consistent_hash_index", "hash_ring", "ip_hash_index"]
+__all__ = ["LoadBalancer", "LoadBalancerParams", "consistent_hash_index", "hash_ring", "ip_hash_index"]
 
 VIRTUAL_POINTS = 100
 
@@ -82,7 +84,50 @@ def consistent_hash_index(key: int, ring: tuple[list[int], list[int]]) -> int:
     return targets[bisect(points, _mix(key + 1)) % len(targets)]
 
 
+class LoadBalancerParams(Kind):
+    TITLE = "Load balancer"
+    SUMMARY = "Spreads requests over its healthy targets; health checks find dead ones."
+
+    algorithm: Literal[
+        "round_robin", "weighted_round_robin", "random", "least_connections", "ip_hash", "consistent_hash"
+    ] = param(
+        "round_robin",
+        "How a target is chosen: round_robin (in turn), weighted_round_robin (in proportion to the "
+        "edges' weight), random, least_connections (fewest requests in flight), ip_hash (by client "
+        "session: sticky sessions) or consistent_hash (by key: sharding).",
+    )
+    layer: Literal[4, 7] = param(
+        4,
+        "OSI layer it balances at: 4 (transport: fast, sees only addresses) or 7 (application: "
+        "reads each request, costs more).",
+    )
+    overhead_ms: Number | None = param(
+        None,
+        "Time the balancer adds to each request, in ms; null = auto: 0.2 ms at layer 4, 1.0 ms at layer 7.",
+        unit="ms",
+        ge=0,
+        le=10_000,
+        auto="0.2 for layer 4, 1.0 for layer 7",
+    )
+    health_check_interval_ms: Number = param(
+        1000, "Interval between health checks of each target, in ms.", unit="ms", gt=0, le=600_000
+    )
+    unhealthy_threshold: Int = param(
+        3,
+        "Failed health checks in a row after which a target stops receiving requests; "
+        "until then a dead target keeps getting traffic.",
+        unit="checks",
+        ge=1,
+        le=100,
+    )
+
+
 class LoadBalancer(Node):
+    Params = LoadBalancerParams
+    TRAITS = frozenset({"forwards"})
+    SUMMARY_METRICS = (
+        Metric("arrivals", "Requests", "requests", "Requests it received."),
+    )  # fmt: skip
     kind = "load_balancer"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "completed")

@@ -22,16 +22,38 @@ again, at least once), and the others carry on.
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappush
-from math import log
 
+from ..format.fields import Int, Kind, Metric, param
 from ..network import OK, REJECTED, WRITE, Call, reply
-from .base import Node, Server
+from .base import Node
 
-__all__ = ["Queue", "Worker"]
+__all__ = ["Queue", "QueueParams"]
+
+
+class QueueParams(Kind):
+    TITLE = "Queue"
+    SUMMARY = "A message queue: app servers enqueue writes and answer at once; workers consume them."
+
+    capacity: Int | None = param(
+        None,
+        "Most jobs the queue holds; when full it rejects new ones (back pressure); null = unbounded.",
+        unit="jobs",
+        ge=1,
+        le=100_000_000,
+    )
 
 
 class Queue(Node):
+    Params = QueueParams
+    TRAITS = frozenset({"forwards", "queues"})
+    SUMMARY_METRICS = (
+        Metric("arrivals", "Jobs", "requests", "Jobs handed to the queue."),
+        Metric("queue_mean", "Mean length", "requests", "Jobs waiting, averaged over time.", "lower"),
+        Metric("queue_max", "Longest", "requests", "Most jobs waiting at once.", "lower"),
+    )  # fmt: skip
+    WINDOW_METRICS = (
+        Metric("queue_len", "Queue length", "requests", "Jobs waiting, averaged over the window.", "lower"),
+    )  # fmt: skip
     kind = "queue"
     COUNTERS = Node.COUNTERS + ("arrivals", "completed", "queue_area")
 
@@ -42,7 +64,7 @@ class Queue(Node):
         self.queue_area = 0.0
         self.queue_max = 0
         self.t_mark = 0.0
-        self.workers: list[Worker] = []
+        self.workers: list = []  # the worker nodes this queue feeds
         self.tally = model.tally
         super().__init__(spec, model)
 
@@ -131,88 +153,3 @@ class Queue(Node):
             }
         )
         return out
-
-
-class Worker(Server):
-    kind = "worker"
-
-    def __init__(self, spec: dict, model) -> None:
-        self.sources: list[Queue] = []
-        self.fetch: dict[Queue, float] = {}
-        self.db_edge = None
-        self.tally = model.tally
-        super().__init__(spec, model)
-
-    def configure(self, params: dict) -> None:
-        super().configure(dict(params, queue_limit=None))
-        self.mean = params["service_ms"] / 1000.0
-        self.means = (self.mean, self.mean, self.mean)
-
-    def wire(self) -> None:
-        dbs = [e for e in self.out if e.target.kind == "database" and not e.dormant]
-        self.db_edge = dbs[0] if dbs else None
-
-    def arrive(self, t: float, call: Call) -> None:
-        # Workers are fed by their queues, not called: anything sent to one is refused.
-        self.refuse(t, call)
-
-    def take(self, t: float, job: Call, source: Queue) -> None:
-        """Start ``job`` from ``source`` on a free thread; the fetch latency is busy time."""
-        self.n_arrivals += 1
-        job.t_in = t
-        job.aux = source
-        self.busy += 1
-        self.busy_acc -= t
-        fetch = self.fetch.get(source)
-        if fetch is None:
-            fetch = 0.0
-            for edge in source.out:
-                if edge.target is self:
-                    fetch = edge.latency
-        service = -log(1.0 - self.random()) * self.mean if self.exponential else self.draw(self.mean)
-        heappush(self.heap, (t + fetch + service, next(self.seq), self._served, job))
-
-    def served(self, t: float, job: Call) -> None:
-        if not job.alive:
-            return
-        if self.db_edge is not None:
-            self.waiting.add(job)
-            self.db_edge.send(t, Call(job.req, WRITE, job, self), True)
-            return
-        self.finish(t, job, OK)
-
-    def on_reply(self, t: float, child: Call) -> None:
-        job = child.parent
-        if job.alive:
-            self.finish(t, job, child.status)
-
-    def answer(self, t: float, job: Call, status: int) -> None:
-        """This worker failed holding ``job``: it goes back to its queue (nobody waits for an answer)."""
-        job.aux.give_back(t, Call(job.req, WRITE, None, None))
-
-    def finish(self, t: float, job: Call, status: int = OK) -> None:
-        if not job.alive:
-            return
-        self.close(t, job)
-        if status != OK:
-            self.tally.lost_writes += 1  # acknowledged to the client, never written
-        self.pull(t)
-
-    def pull(self, t: float) -> None:
-        """Free threads take the next jobs from our queues."""
-        while self.up and self.busy < self.workers:
-            for source in self.sources:
-                job = source.pull(t)
-                if job is not None:
-                    self.take(t, job, source)
-                    break
-            else:
-                return
-
-    def on_recover(self, t: float) -> None:
-        super().on_recover(t)
-        self.pull(t)
-
-    def set_params(self, t: float, params: dict) -> None:
-        super().set_params(t, params)
-        self.pull(t)

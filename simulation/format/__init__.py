@@ -6,7 +6,7 @@ target, carrying latency, weights and replication) and a scenario (duration,
 seed, timed faults). The contract is ``spec/topology-format.md``.
 
 Every parameter is defined once, as a field of a pydantic model per kind
-(``params.py``). From those definitions come:
+(in each kind's module of ``simulation.components``, built from ``fields.py``). From those definitions come:
 
 - :func:`parse`: validation and normalization (defaults filled) of a document,
 - :func:`validate`: the list of :class:`Problem` in a document,
@@ -23,19 +23,42 @@ Example::
     (8, 'u->s')
 """
 
-from simulation.format.document import FORMAT, parse, validate
-from simulation.format.params import (
-    ACTIONS,
-    EDGE_PARAMS,
-    KINDS,
-    SCENARIO_PARAMS,
-    Action,
-    KindSpec,
-    ParamSpec,
-    kind_defaults,
-)
-from simulation.format.problems import InvalidDocument, Problem
-from simulation.format.schema import json_schema
+# The names below are loaded when first asked for (PEP 562): the component modules
+# import ``format.fields`` while the format's registry (``params``) is built from
+# them, so this package must not import ``params`` before they exist.
+_HOMES = {
+    "FORMAT": "document",
+    "parse": "document",
+    "validate": "document",
+    "ACTIONS": "params",
+    "EDGE_PARAMS": "params",
+    "KINDS": "params",
+    "SCENARIO_PARAMS": "params",
+    "Action": "params",
+    "KindSpec": "params",
+    "ParamSpec": "fields",
+    "Metric": "fields",
+    "kind_defaults": "params",
+    "InvalidDocument": "problems",
+    "Problem": "problems",
+    "json_schema": "schema",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    try:
+        module = import_module(f"{__name__}.{home}")
+    except AttributeError as error:  # not "no such name here": a fault while importing it
+        raise ImportError(f"importing {__name__}.{home} failed: {error}") from error
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ACTIONS",
@@ -46,6 +69,7 @@ __all__ = [
     "Action",
     "InvalidDocument",
     "KindSpec",
+    "Metric",
     "ParamSpec",
     "Problem",
     "json_schema",

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simulation.format.params import ParamSpec
+from simulation.format.fields import ParamSpec
 
 __all__ = ["InvalidDocument", "Problem", "describe", "problems_from_pydantic"]
 

@@ -1,15 +1,19 @@
 """The JSON Schema (draft 2020-12) of a topology document, generated.
 
-Nothing here is typed by hand: kinds, parameters, defaults, ranges, units and
-help texts all come from the models in ``params.py``, and the limits from
-``simulation.limits``. The editor builds its palette from ``$defs`` (one entry
+Nothing here is typed by hand: kinds, parameters, defaults, ranges, units,
+help texts, traits and metrics all come from each kind's module (through
+``params.KINDS``), and the limits from ``simulation.limits``. The editor builds its palette from ``$defs`` (one entry
 per kind, with ``title`` and a one-line ``description``) and its parameter panel
 from each kind's ``params``; the HTTP API validates with it.
 
 Besides standard keywords the schema carries a few ``x-`` annotations that
 JSON Schema validators ignore: ``x-unit``, ``x-group``, ``x-settable``,
-``x-refers-to`` and ``x-auto`` on parameters (see ``params.py``), ``x-limits`` at
-the top, and OpenAPI's ``discriminator`` on the node list.
+``x-refers-to`` and ``x-auto`` on parameters (see ``fields.py``), ``x-limits`` at
+the top, OpenAPI's ``discriminator`` on the node list, and on each kind
+``x-traits`` (what generic code may ask of it: ``source``, ``forwards``,
+``queues``, ``replicates``, ``holds_data``) and ``x-metrics`` (the figures it
+reports, ``{"in": "nodes" | "clients", "summary": [...], "window": [...]}``, each
+``{"name", "label", "unit", "help", "better"}``: see ``fields.Metric``).
 """
 
 from __future__ import annotations
@@ -52,6 +56,12 @@ def _node(kind: str) -> dict[str, Any]:
     return {
         "title": spec.title,
         "description": spec.summary,
+        "x-traits": dict(spec.traits),
+        "x-metrics": {
+            "in": spec.metrics_in,
+            "summary": [metric.json_schema() for metric in spec.summary_metrics],
+            "window": [metric.json_schema() for metric in spec.window_metrics],
+        },
         **_object(
             {
                 "id": {

@@ -1,0 +1,301 @@
+"""The building blocks of parameters and metrics, which each kind's module uses to declare its own.
+
+A *kind* (client, load_balancer, database, ...) lives in one module of
+``simulation.components``: its component class, its parameter model (a pydantic
+model built from :func:`param` fields: type, default, range, help text and unit
+on one line) and the metrics it reports (:class:`Metric`). Everything else is
+derived from those declarations: validation and default filling (``parse``),
+the JSON Schema that drives the editor's palette, parameter panel, summary
+table and chart pickers, and the :class:`ParamSpec` views of ``format.KINDS``.
+
+Types are strict, as JSON is: ``"8"`` is not a number and ``true`` is not an
+integer. An integer written as ``8.0`` is accepted as ``8`` because JSON Schema
+(and JavaScript) cannot tell them apart. Numbers must be finite.
+
+Custom schema keywords carried by a field (``json_schema_extra``):
+
+``x-unit``       the unit shown next to the value ("ms", "s", "rps", "entries", ...)
+``x-group``      "failover" for the standby parameters every kind shares
+``x-settable``   false when a ``set`` scenario event may not change it (it would
+                 change the topology's structure, not a component's behaviour)
+``x-refers-to``  "node" when the value is the id of another node
+``x-auto``       how a null ("auto") value is resolved by the engine
+
+This module imports nothing else of the engine (only ``limits``): component
+modules import it, and the format package derives its registry from them.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+import annotated_types
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+
+__all__ = [
+    "SERVICE_CV_HELP",
+    "SERVICE_DIST_HELP",
+    "Failover",
+    "Int",
+    "Kind",
+    "Metric",
+    "Number",
+    "ParamSpec",
+    "Params",
+    "ServiceDist",
+    "param",
+    "specs_of",
+]
+
+
+def _integral_float_to_int(value: object) -> object:
+    # JSON Schema's "integer" accepts 8.0, and JavaScript cannot write it any other
+    # way, so the validator must accept it too; 8.5 stays a float and is refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Int = Annotated[int, Strict(), BeforeValidator(_integral_float_to_int)]
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+
+
+def param(
+    default: Any,
+    help: str,
+    *,
+    unit: str | None = None,
+    group: str | None = None,
+    settable: bool = True,
+    refers_to: str | None = None,
+    auto: str | None = None,
+    **constraints: Any,
+) -> Any:
+    """One parameter: its default, help text (with the unit) and range."""
+    extra: dict[str, Any] = {}
+    if unit:
+        extra["x-unit"] = unit
+    if group:
+        extra["x-group"] = group
+    if not settable:
+        extra["x-settable"] = False
+    if refers_to:
+        extra["x-refers-to"] = refers_to
+    if auto:
+        extra["x-auto"] = auto
+    return Field(default, description=help, json_schema_extra=extra or None, **constraints)
+
+
+class Params(BaseModel):
+    """Base of every parameter model: unknown parameters are errors, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+ServiceDist = Literal["exponential", "constant", "lognormal"]
+SERVICE_DIST_HELP = (
+    "Distribution of service times around the mean: exponential (memoryless, as in "
+    "M/M/c queueing theory), constant (every request takes exactly the mean), or "
+    "lognormal (a long tail whose spread is set by service_cv)."
+)
+SERVICE_CV_HELP = (
+    "Coefficient of variation (standard deviation / mean) of lognormal service "
+    "times; ignored by the other distributions."
+)
+
+# ---------------------------------------------------------------- failover
+
+
+class Failover(Params):
+    """Active-passive failover, shared by every kind."""
+
+    standby_for: str | None = param(
+        None,
+        "Id of the node (of the same kind) this one stands by for; null = not a standby. "
+        "When that node fails, this one takes its place after "
+        "missed_heartbeats x heartbeat_ms (plus startup_s if cold). A database standby is a "
+        "replica of the primary it protects; until it takes over a standby gets no traffic.",
+        group="failover",
+        settable=False,
+        refers_to="node",
+    )
+    standby: Literal["hot", "cold"] = param(
+        "hot",
+        "hot: already running and ready to take over; cold: must boot first (startup_s).",
+        group="failover",
+    )
+    heartbeat_ms: Number = param(
+        500,
+        "Interval between heartbeats from the active node to its standby, in ms.",
+        unit="ms",
+        group="failover",
+        gt=0,
+        le=600_000,
+    )
+    missed_heartbeats: Int = param(
+        3,
+        "Missed heartbeats in a row after which the standby declares the active node dead.",
+        unit="heartbeats",
+        group="failover",
+        ge=1,
+        le=100,
+    )
+    startup_s: Number = param(
+        30,
+        "Time a cold standby needs to start before it serves, in s (a hot standby needs none).",
+        unit="s",
+        group="failover",
+        ge=0,
+        le=3_600,
+    )
+
+
+class Kind(Failover):
+    """A node kind: its parameters plus the failover ones it inherits."""
+
+    TITLE: ClassVar[str]
+    SUMMARY: ClassVar[str]
+
+
+# ---------------------------------------------------------------- derived views of a model
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter as Python callers and the schema generator see it."""
+
+    name: str
+    type: str  # "integer", "number" or "string"
+    default: Any
+    help: str
+    nullable: bool = False
+    required: bool = False
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    exclusive_minimum: float | None = None
+    maximum: float | None = None
+    unit: str | None = None
+    group: str | None = None
+    settable: bool = True
+    refers_to: str | None = None
+    auto: str | None = None
+
+    def json_schema(self) -> dict[str, Any]:
+        """This parameter as a JSON Schema property."""
+        schema: dict[str, Any] = {"type": [self.type, "null"] if self.nullable else self.type}
+        if self.choices is not None:
+            schema["enum"] = list(self.choices) + ([None] if self.nullable else [])
+        for keyword, value in (
+            ("minimum", self.minimum),
+            ("exclusiveMinimum", self.exclusive_minimum),
+            ("maximum", self.maximum),
+        ):
+            if value is not None:
+                schema[keyword] = value
+        if not self.required:
+            schema["default"] = self.default
+        schema["description"] = self.help
+        for keyword, value in (
+            ("x-unit", self.unit),
+            ("x-group", self.group),
+            ("x-refers-to", self.refers_to),
+            ("x-auto", self.auto),
+        ):
+            if value is not None:
+                schema[keyword] = value
+        if not self.settable:
+            schema["x-settable"] = False
+        return schema
+
+
+def _spec_of(name: str, field: Any) -> ParamSpec:
+    annotation = field.annotation
+    nullable = False
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        nullable = len(members) < len(typing.get_args(annotation))
+        (annotation,) = members
+    if typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    choices = None
+    if typing.get_origin(annotation) is Literal:
+        choices = typing.get_args(annotation)
+        base = type(choices[0])
+    else:
+        base = annotation
+    json_type = {int: "integer", float: "number", str: "string"}[base]
+    bounds: dict[str, float] = {}
+    for item in field.metadata:
+        if isinstance(item, annotated_types.Ge):
+            bounds["minimum"] = item.ge
+        elif isinstance(item, annotated_types.Gt):
+            bounds["exclusive_minimum"] = item.gt
+        elif isinstance(item, annotated_types.Le):
+            bounds["maximum"] = item.le
+    extra = field.json_schema_extra or {}
+    required = field.is_required()
+    default = None if required else field.default
+    if json_type == "number" and isinstance(default, int):
+        default = float(default)  # the normalized document holds floats for numbers
+    return ParamSpec(
+        name=name,
+        type=json_type,
+        default=default,
+        help=field.description or "",
+        nullable=nullable,
+        required=required,
+        choices=choices,
+        unit=extra.get("x-unit"),
+        group=extra.get("x-group"),
+        settable=extra.get("x-settable", True),
+        refers_to=extra.get("x-refers-to"),
+        auto=extra.get("x-auto"),
+        **bounds,
+    )
+
+
+def specs_of(model: type[BaseModel]) -> dict[str, ParamSpec]:
+    """The parameters of ``model`` as :class:`ParamSpec`, a kind's own first."""
+    specs = {name: _spec_of(name, field) for name, field in model.model_fields.items()}
+    # A kind's own parameters first, the shared failover ones last: the order the
+    # parameter panel shows them and the normalized document lists them.
+    own = {n: s for n, s in specs.items() if s.group != "failover"}
+    return own | {n: s for n, s in specs.items() if s.group == "failover"}
+
+
+# ---------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure a kind reports: where it is, what it means, and which way is good.
+
+    ``name`` is a dotted path into the node's entry of the results (``"hit_ratio"``,
+    ``"latency_ms.p99"``, ``"failures.refused"``) for a summary metric, or a field of
+    the node's part of a window message for a window metric. ``unit`` is ``"ratio"``
+    (0..1, shown as a percentage), ``"ms"``, ``"s"``, ``"rps"``, ``"x"`` or a count noun
+    (``"requests"``, ``"objects"``, ...). ``better`` is ``"higher"``, ``"lower"`` or
+    None when neither is good in itself (arrivals, say).
+    """
+
+    name: str
+    label: str
+    unit: str
+    help: str
+    better: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.better not in ("higher", "lower", None):
+            raise ValueError(f"metric {self.name}: better must be 'higher', 'lower' or None")
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "unit": self.unit,
+            "help": self.help,
+            "better": self.better,
+        }
