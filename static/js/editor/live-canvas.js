@@ -1,7 +1,11 @@
-// The diagram, live: while a run is shown, each component is coloured by its utilisation in the
-// latest window (green, amber, red), carries a badge with its queue length and a meter, is greyed
-// and struck through when down, and shows its cache hit ratio or replication lag as small text;
-// each wire is as thick, and its dashes flow as fast, as the requests that go through it.
+// The diagram, live: while a run is shown, each component is coloured by its health in the latest
+// window (green, amber, red): by its utilisation, or by the share of the requests reaching it that
+// fail there (refused, rejected, timed out), whichever is worse, so a balancer whose every request
+// fails is red although it is idle. It carries a badge with its queue length (for the kinds whose
+// schema trait says they queue) and a meter, is greyed and struck through when down, and shows as
+// small text the figures its kind declares for the window that the drawing does not already show
+// (a cache's hit ratio, a replica's lag); its tooltip lists every declared window figure. Each wire
+// is as thick, and its dashes flow as fast, as the requests that go through it.
 //
 // A window gives each node's arrivals per second but not each wire's, so a wire's rate is its
 // target's arrivals shared among the wires that feed that target from components that are up.
@@ -12,10 +16,16 @@
 // refreshed at most once per animation frame, and closing the run view gives the diagram back
 // exactly as it was (setLive(null)).
 
-const QUEUEING_KINDS = new Set(["app_server", "database", "queue", "worker"]);
+import { hasTrait, loadMetrics, metricsOf } from "./metrics.js";
+import { formatFigure, formatPercent } from "./numbers.js";
+
 const GREEN = [22, 163, 74];
 const AMBER = [245, 158, 11];
 const RED = [220, 38, 38];
+/** Window fields the drawing itself shows (meter, badge, colour, wires): not repeated as text. */
+const DRAWN = new Set(["utilization", "queue_len", "arrivals_rps", "completed_rps", "errors_rps", "error_ratio", "up"]);
+/** An error share from which a node is marked failing in words as well as in colour. */
+const FAILING_SHARE = 0.05;
 
 function mix(a, b, share) {
   return a.map((value, index) => Math.round(value + (b[index] - value) * share));
@@ -25,13 +35,35 @@ function hex(rgb) {
   return `#${rgb.map((value) => value.toString(16).padStart(2, "0")).join("")}`;
 }
 
+/** 0 (healthy) to 1 (red) for a value on a scale that turns amber at `amber` and red at `red`. */
+function severityOn(value, calm, amber, red) {
+  const v = Math.max(0, value || 0);
+  if (v <= calm) return 0;
+  if (v <= amber) return ((v - calm) / (amber - calm)) * 0.5;
+  if (v <= red) return 0.5 + ((v - amber) / (red - amber)) * 0.5;
+  return 1;
+}
+
+function severityColor(severity) {
+  if (severity <= 0) return hex(GREEN);
+  if (severity <= 0.5) return hex(mix(GREEN, AMBER, severity / 0.5));
+  if (severity < 1) return hex(mix(AMBER, RED, (severity - 0.5) / 0.5));
+  return hex(RED);
+}
+
 /** Green below 50 % busy, through amber at 75 % to red from 95 %. */
 export function utilizationColor(utilization) {
-  const u = Math.max(0, Math.min(1, utilization || 0));
-  if (u <= 0.5) return hex(GREEN);
-  if (u <= 0.75) return hex(mix(GREEN, AMBER, (u - 0.5) / 0.25));
-  if (u <= 0.95) return hex(mix(AMBER, RED, (u - 0.75) / 0.2));
-  return hex(RED);
+  return severityColor(severityOn(Math.min(1, utilization || 0), 0.5, 0.75, 0.95));
+}
+
+/**
+ * The worse of utilisation and failures: green when healthy, amber from 5 % of requests failing,
+ * red from 25 %.
+ */
+export function healthColor(utilization, errorRatio) {
+  const busy = severityOn(Math.min(1, utilization || 0), 0.5, 0.75, 0.95);
+  const failing = severityOn(Math.min(1, errorRatio || 0), 0, FAILING_SHARE, 0.25);
+  return severityColor(Math.max(busy, failing));
 }
 
 function tint(color, share) {
@@ -61,6 +93,11 @@ export class LiveCanvas {
     this.events = [];
     this.frame = 0;
     this.active = false;
+    this.catalog = null;
+    loadMetrics().then((catalog) => {
+      this.catalog = catalog;
+      this.schedule();
+    });
   }
 
   /** Starts drawing a run of `document`, with its scenario events. */
@@ -107,20 +144,33 @@ export class LiveCanvas {
     return this.window && this.window.nodes ? this.window.nodes[id] : undefined;
   }
 
+  /** The window's figures for a node: its `nodes` entry, or its `clients` one for a client kind. */
+  figuresOf(id, kind) {
+    const entry = this.catalog && this.catalog.kinds[kind];
+    if (entry && entry.in === "clients") return ((this.window && this.window.clients) || {})[id] || this.nodeState(id);
+    return this.nodeState(id);
+  }
+
   nodeAttrs(node) {
     const state = this.nodeState(node.id);
     if (!state) return null;
     const kind = node.getData().kind;
+    const name = (node.getData().label || "").trim() || node.id;
     const utilization = typeof state.utilization === "number" ? state.utilization : 0;
+    const errorRatio = typeof state.error_ratio === "number" ? state.error_ratio : 0;
     const queue = typeof state.queue_len === "number" ? state.queue_len : 0;
-    const notes = [];
-    if (typeof state.hit_ratio === "number") notes.push(`hit ${Math.round(state.hit_ratio * 100)}%`);
-    if (typeof state.replication_lag_ms === "number") notes.push(`lag ${Math.round(state.replication_lag_ms)} ms`);
+    const figures = this.figuresOf(node.id, kind) || {};
+    const declared = metricsOf(this.catalog, kind, "window").filter((metric) => typeof figures[metric.name] === "number");
     const summary =
-      `${node.id}: ${state.up === false ? "DOWN" : "up"}, ${Math.round(utilization * 100)}% busy, ` +
-      `queue ${formatQueue(queue)}, ${Math.round(state.arrivals_rps || 0)} req/s in` +
-      (notes.length ? `, ${notes.join(", ")}` : "");
-    const showQueue = QUEUEING_KINDS.has(kind) || queue > 0;
+      `${name}: ${state.up === false ? "DOWN" : "up"}` +
+      declared.map((metric) => `, ${metric.label || metric.name} ${formatFigure(figures[metric.name], metric.unit)}`).join("");
+    const notes = declared
+      .filter((metric) => !DRAWN.has(metric.name))
+      .slice(0, 2)
+      .map((metric) => `${metric.label || metric.name} ${formatFigure(figures[metric.name], metric.unit)}`);
+    const failing = state.up !== false && errorRatio >= FAILING_SHARE;
+    if (failing) notes.unshift(`${formatPercent(errorRatio)} failing`);
+    const showQueue = hasTrait(this.catalog, kind, "queues") || queue > 0;
     const queueText = `q ${formatQueue(queue)}`;
     if (state.up === false) {
       return {
@@ -131,15 +181,21 @@ export class LiveCanvas {
         liveText: { display: "block", text: "down", fill: "#b91c1c", fontWeight: 700 },
       };
     }
-    const color = utilizationColor(utilization);
+    const color = healthColor(utilization, errorRatio);
     return {
-      body: { fill: tint(color, 0.16), stroke: color, strokeWidth: 2.4, title: summary, "data-live": "up" },
+      body: {
+        fill: tint(color, 0.16), stroke: color, strokeWidth: 2.4, title: summary, "data-live": "up",
+        "data-failing": failing ? "true" : "false",
+      }, // prettier-ignore
       meterBack: { display: "block" },
-      meter: { display: "block", width: Math.max(0, Math.min(1, utilization)) * 144, fill: color },
+      meter: { display: "block", width: Math.max(0, Math.min(1, utilization)) * 144, fill: utilizationColor(utilization) },
       queueBadge: { display: showQueue ? "block" : "none", title: `queue length ${formatQueue(queue)}` },
       queueBack: { width: 12 + 6.5 * queueText.length, fill: queue >= 1 ? "#0f172a" : "#94a3b8" },
       queueText: { text: queueText, x: (12 + 6.5 * queueText.length) / 2 },
-      liveText: { display: notes.length ? "block" : "none", text: notes.join(" · "), fill: "#334155", fontWeight: 400 },
+      liveText: {
+        display: notes.length ? "block" : "none", text: notes.join(" · "), fill: failing ? "#b91c1c" : "#334155",
+        fontWeight: failing ? 700 : 400,
+      }, // prettier-ignore
     };
   }
 

@@ -113,6 +113,7 @@ app.loadDocument = function loadDocument(document_) {
   app.scenario.render();
   updateChrome();
   app.problems.schedule();
+  app.run.watch.load(document_); // the preset's "What to watch" card (watch.js)
   return notes;
 };
 

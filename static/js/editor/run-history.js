@@ -4,7 +4,7 @@
 // summary as a diff.
 
 import { api, errorText } from "./api.js";
-import { formatValue } from "./run-summary.js";
+import { formatFigure } from "./numbers.js";
 import { el, formatTime } from "./ui.js";
 
 const STATUS_WORDS = { queued: "queued", running: "running", done: "done", failed: "failed", cancelled: "stopped" };
@@ -69,7 +69,7 @@ export class RunHistory {
       run.revision ? `rev ${run.revision}` : null,
     ].filter(Boolean);
     const figures = run.summary
-      ? `availability ${formatValue(summary.availability, "%")} · goodput ${formatValue(summary.goodput_rps ?? summary.throughput_rps, "rps")} · p99 ${formatValue(latency.p99, "ms")}`
+      ? `availability ${formatFigure(summary.availability, "ratio")} · goodput ${formatFigure(summary.goodput_rps ?? summary.throughput_rps, "rps")} · p99 ${formatFigure(latency.p99, "ms")}`
       : run.status === "running" || run.status === "queued"
         ? `${Math.round((run.progress || 0) * 100)}% done`
         : "";

@@ -1,56 +1,140 @@
-// What a finished run comes to, from its results document (spec/topology-format.md, "Results"):
-// availability, goodput, latency percentiles, stale reads, lost writes, failovers with their RTO
-// and RPO (the writes they lost), and each component's failures by reason (refused: sent to a
-// component that was down; rejected: a full queue; timed out: no answer in time).
+// What a finished run comes to, from its results document (spec/topology-format.md, "Results").
+// No figure is named here: each kind declares the metrics it reports in the JSON Schema
+// (metrics.js), and the summary shows every declared metric that the results carry:
 //
-// Two runs compare as a diff: A, B and B − A for every figure. Ids and labels are user text: they
-// reach the page only as text nodes (ui.el never parses markup).
+// - the systems: the client kind's metrics, one column per client when the document holds
+//   several (each fed system side by side, with the difference to the first), or the run's
+//   headline figures when there is one;
+// - the failovers, with their RTO and RPO (the writes they lost);
+// - the components, one table per kind: each node's declared metrics (a metric a node does not
+//   report, such as replication lag on a primary, is left empty).
+//
+// Figures the document asks to watch (its `watch` list) are marked `watched`. Two runs compare as a
+// diff: A, B and B − A, green where B is better. Ids and labels are user text: they reach the page
+// only as text nodes (ui.el never parses markup).
 
+import { clientKind, metricsOf, tone, valueAt } from "./metrics.js";
+import { formatDelta, formatFigure } from "./numbers.js";
 import { el } from "./ui.js";
 
-const HIGHER_IS_BETTER = new Set(["availability", "throughput_rps", "goodput_rps", "ok"]);
+/** Units that are not a count of things: the table cells keep them. */
+const MEASURES = new Set(["ratio", "%", "ms", "s", "rps", "x"]);
 
 function number(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-export function formatValue(value, unit = "") {
-  const n = number(value);
-  if (n === null) return "–";
-  if (unit === "%") return `${(n * 100).toFixed(n >= 0.9995 || n === 0 ? 1 : 2)}%`;
-  const magnitude = Math.abs(n);
-  const text = Number.isInteger(n) ? n.toLocaleString("en") : magnitude >= 100 ? n.toFixed(1) : magnitude >= 1 ? n.toFixed(2) : n.toFixed(3);
-  return unit ? `${text} ${unit}` : text;
+/**
+ * A figure beside its label, which names what is counted: "1,234" rather than "1,234 requests";
+ * measures keep their unit ("12.3 ms", "99.5%").
+ */
+export function figureText(value, unit) {
+  return formatFigure(value, MEASURES.has(unit) ? unit : "");
 }
 
-/** The headline figures: [{key, label, unit, value(results)}]. */
-export const FIGURES = [
-  { key: "availability", label: "Availability", unit: "%", value: (r) => r.availability },
-  { key: "goodput_rps", label: "Goodput", unit: "rps", value: (r) => r.goodput_rps ?? r.throughput_rps },
-  { key: "throughput_rps", label: "Throughput", unit: "rps", value: (r) => r.throughput_rps },
-  { key: "latency_p50", label: "Latency p50", unit: "ms", value: (r) => r.latency_ms && r.latency_ms.p50 },
-  { key: "latency_p95", label: "Latency p95", unit: "ms", value: (r) => r.latency_ms && r.latency_ms.p95 },
-  { key: "latency_p99", label: "Latency p99", unit: "ms", value: (r) => r.latency_ms && r.latency_ms.p99 },
-  { key: "latency_max", label: "Latency max", unit: "ms", value: (r) => r.latency_ms && r.latency_ms.max },
-  { key: "latency_mean", label: "Latency mean", unit: "ms", value: (r) => r.latency_ms && r.latency_ms.mean },
-  { key: "stale_reads", label: "Stale reads", unit: "", value: (r) => r.stale_reads },
-  { key: "lost_writes", label: "Lost writes", unit: "", value: (r) => r.lost_writes },
-  { key: "requests", label: "Requests", unit: "", value: (r) => r.requests && r.requests.total },
-  { key: "ok", label: "Succeeded", unit: "", value: (r) => r.requests && r.requests.ok },
-  { key: "failed", label: "Failed", unit: "", value: (r) => r.requests && r.requests.failed },
-  { key: "rejected", label: "Rejected attempts", unit: "", value: (r) => r.requests && r.requests.rejected },
-  { key: "timed_out", label: "Timed-out attempts", unit: "", value: (r) => r.requests && r.requests.timed_out },
-  { key: "retries", label: "Retries", unit: "", value: (r) => r.requests && r.requests.retries },
-];
+/** The key a watched figure goes by: "node:<id>:<metric>" or "client:<id>:<metric>". */
+export function watchKey(entry) {
+  if (!entry || typeof entry.metric !== "string") return "";
+  if (typeof entry.node === "string") return `node:${entry.node}:${entry.metric}`;
+  if (typeof entry.client === "string") return `client:${entry.client}:${entry.metric}`;
+  return "";
+}
+
+/** The document's `watch` list, as a set of keys. */
+export function watchedKeys(document_) {
+  const watch = document_ && Array.isArray(document_.watch) ? document_.watch : [];
+  return new Set(watch.map(watchKey).filter(Boolean));
+}
+
+function nodesOf(document_) {
+  return document_ && Array.isArray(document_.nodes) ? document_.nodes.filter((node) => node && typeof node.id === "string") : [];
+}
+
+/** What a node or client is called on screen: its label, else its id. */
+export function nameOf(document_, id) {
+  const node = nodesOf(document_).find((candidate) => candidate.id === id);
+  return node && typeof node.label === "string" && node.label.trim() ? node.label : id;
+}
+
+/** The clients of a run, in the document's order: [{id, name, results}] (their per-client results). */
+function clientsOf(results, document_, kind) {
+  const perClient = results.clients && typeof results.clients === "object" ? results.clients : {};
+  const ids = nodesOf(document_).filter((node) => node.kind === kind).map((node) => node.id);
+  for (const id of Object.keys(perClient)) if (!ids.includes(id)) ids.push(id);
+  return ids.filter((id) => perClient[id]).map((id) => ({ id, name: nameOf(document_, id), results: perClient[id] }));
+}
+
+function mark(attributes, watched) {
+  return watched ? { ...attributes, class: [attributes.class, "watched"].filter(Boolean).join(" ") } : attributes;
+}
+
+function metricHead(metric) {
+  return el("th", { scope: "col", title: metric.help || null }, metric.label || metric.name);
+}
 
 function table(caption, head, rows, attributes = {}) {
   return el(
-    "table",
-    { class: "summary-table", ...attributes },
-    el("caption", {}, caption),
-    el("thead", {}, el("tr", {}, head.map((text) => el("th", { scope: "col" }, text)))),
-    el("tbody", {}, rows),
+    "div",
+    { class: "summary-scroll" },
+    el(
+      "table",
+      { class: "summary-table", ...attributes },
+      el("caption", {}, caption),
+      el("thead", {}, el("tr", {}, head.map((cell) => (cell instanceof Node ? cell : el("th", { scope: "col" }, cell))))),
+      el("tbody", {}, rows),
+    ),
   );
+}
+
+/** One system's headline figures (one client, or a document without per-client results). */
+function headline(results, metrics, watchedClient) {
+  return el(
+    "dl",
+    { class: "summary-figures" },
+    metrics
+      .filter((metric) => number(valueAt(results, metric.name)) !== null)
+      .map((metric) =>
+        el(
+          "div",
+          mark({ class: "figure", dataset: { summary: metric.name }, title: metric.help || null }, watchedClient(metric.name)),
+          el("dt", {}, metric.label || metric.name),
+          el("dd", {}, figureText(valueAt(results, metric.name), metric.unit)),
+        ),
+      ),
+  );
+}
+
+/** Several systems side by side: a column per client, then each against the first. */
+function perClient(clients, metrics, watched) {
+  const [first, ...others] = clients;
+  const head = [
+    "",
+    ...clients.map((client) => el("th", { scope: "col", dataset: { client: client.id } }, client.name)),
+    ...others.map((client) => `${client.name} − ${first.name}`),
+  ];
+  const rows = metrics
+    .filter((metric) => clients.some((client) => number(valueAt(client.results, metric.name)) !== null))
+    .map((metric) =>
+      el(
+        "tr",
+        { dataset: { summary: metric.name } },
+        el("th", { scope: "row", title: metric.help || null }, metric.label || metric.name),
+        clients.map((client) =>
+          el(
+            "td",
+            mark({ dataset: { client: client.id, metric: metric.name } }, watched.has(`client:${client.id}:${metric.name}`)),
+            figureText(valueAt(client.results, metric.name), metric.unit),
+          ),
+        ),
+        others.map((client) => {
+          const a = number(valueAt(first.results, metric.name));
+          const b = number(valueAt(client.results, metric.name));
+          const delta = a === null || b === null ? null : b - a;
+          return el("td", { class: "delta", dataset: { tone: tone(metric, a, b), delta: client.id } }, formatDelta(delta, metric.unit));
+        }),
+      ),
+    );
+  return table("Per system (one column per client)", head, rows, { "data-testid": "per-client" });
 }
 
 function failoverRows(results) {
@@ -61,60 +145,76 @@ function failoverRows(results) {
       {},
       el("td", {}, String(failover.failed ?? "?")),
       el("td", {}, String(failover.standby ?? "?")),
-      el("td", {}, formatValue(failover.failed_at_s ?? failover.at_s, "s")),
-      el("td", {}, formatValue(failover.took_over_at_s, "s")),
-      el("td", { dataset: { figure: "rto" } }, formatValue(failover.rto_s, "s")),
-      el("td", { dataset: { figure: "rpo" } }, formatValue(failover.lost_writes)),
+      el("td", {}, formatFigure(failover.failed_at_s ?? failover.at_s, "s")),
+      el("td", {}, formatFigure(failover.took_over_at_s, "s")),
+      el("td", { dataset: { figure: "rto" } }, formatFigure(failover.rto_s, "s")),
+      el("td", { dataset: { figure: "rpo" } }, formatFigure(failover.lost_writes)),
     ),
   );
 }
 
-function nodeRows(results) {
+/** One table per kind: each node of that kind and every metric the kind declares and reports. */
+function componentTables(results, catalog, document_, watched) {
   const nodes = results.nodes && typeof results.nodes === "object" ? results.nodes : {};
-  return Object.entries(nodes).map(([id, node]) => {
-    const failures = node.failures || {};
-    return el(
-      "tr",
-      { dataset: { node: id } },
-      el("th", { scope: "row" }, id),
-      el("td", {}, String(node.kind ?? "")),
-      el("td", { dataset: { figure: "refused" } }, formatValue(failures.refused)),
-      el("td", { dataset: { figure: "rejected" } }, formatValue(failures.rejected)),
-      el("td", { dataset: { figure: "timed_out" } }, formatValue(failures.timed_out)),
-      el("td", {}, formatValue(node.downtime_s, "s")),
-      el("td", {}, node.utilization === undefined ? "–" : formatValue(node.utilization, "%")),
-      el("td", {}, node.hit_ratio === undefined ? "–" : formatValue(node.hit_ratio, "%")),
+  const byKind = new Map();
+  for (const [id, node] of Object.entries(nodes)) {
+    const entry = catalog.kinds[node.kind];
+    if (!entry || entry.in === "clients") continue; // a client's figures are in the systems' part
+    if (!byKind.has(node.kind)) byKind.set(node.kind, []);
+    byKind.get(node.kind).push([id, node]);
+  }
+  const kinds = Object.keys(catalog.kinds).filter((kind) => byKind.has(kind));
+  return kinds.map((kind) => {
+    const members = byKind.get(kind);
+    const metrics = metricsOf(catalog, kind).filter((metric) => members.some(([, node]) => number(valueAt(node, metric.name)) !== null));
+    const rows = members.map(([id, node]) =>
+      el(
+        "tr",
+        { dataset: { node: id, kind } },
+        el("th", { scope: "row" }, nameOf(document_, id), nameOf(document_, id) === id ? null : el("span", { class: "node-id" }, id)),
+        metrics.map((metric) => {
+          const value = valueAt(node, metric.name);
+          const shown = number(value) !== null;
+          return el(
+            "td",
+            mark({ dataset: { metric: metric.name, figure: metric.name.split(".").pop() } }, shown && watched.has(`node:${id}:${metric.name}`)),
+            shown ? figureText(value, metric.unit) : "",
+          );
+        }),
+      ),
     );
+    return table(catalog.kinds[kind].title, ["Component", ...metrics.map(metricHead)], rows, { "data-testid": `kind-${kind}` });
   });
 }
 
-/** The summary of one run's results. */
-export function renderSummary(results) {
+/**
+ * The summary of one run's results. context: {catalog (metrics.js), document (the run's document,
+ * for labels and its `watch` list)}.
+ */
+export function renderSummary(results, { catalog, document: document_ } = {}) {
   if (!results || typeof results !== "object") return el("p", { class: "muted" }, "No results yet.");
-  const figures = el(
-    "dl",
-    { class: "summary-figures" },
-    FIGURES.map((figure) =>
-      el(
-        "div",
-        { class: "figure", dataset: { summary: figure.key } },
-        el("dt", {}, figure.label),
-        el("dd", {}, formatValue(figure.value(results), figure.unit)),
-      ),
-    ),
-  );
-  const parts = [figures];
-  if (results.stopped) parts.unshift(el("p", { class: "summary-note" }, `Stopped early, after ${formatValue(results.duration_s, "s")} of simulated time.`));
+  const known = catalog || { kinds: {} };
+  const watched = watchedKeys(document_);
+  const kind = clientKind(known);
+  const clientMetrics = kind ? metricsOf(known, kind) : [];
+  const clients = clientsOf(results, document_, kind);
+  const parts = [];
+  if (results.stopped) parts.push(el("p", { class: "summary-note" }, `Stopped early, after ${formatFigure(results.duration_s, "s")} of simulated time.`));
+  if (clients.length > 1) {
+    parts.push(perClient(clients, clientMetrics, watched));
+  } else {
+    const only = clients.length === 1 ? clients[0].id : null;
+    const watchedClient = (name) =>
+      only !== null ? watched.has(`client:${only}:${name}`) : [...watched].some((key) => key.startsWith("client:") && key.endsWith(`:${name}`));
+    parts.push(headline(results, clientMetrics, watchedClient));
+  }
   const failovers = failoverRows(results);
   parts.push(
     failovers.length
       ? table("Failovers", ["Failed", "Standby", "Failed at", "Took over at", "RTO", "RPO (lost writes)"], failovers, { "data-testid": "failovers" })
       : el("p", { class: "muted" }, "No failovers."),
   );
-  parts.push(
-    table("Failures by component", ["Component", "Kind", "Refused", "Rejected", "Timed out", "Down for", "Utilization", "Hit ratio"],
-      nodeRows(results), { "data-testid": "node-failures" }), // prettier-ignore
-  );
+  parts.push(el("div", { class: "summary-components", "data-testid": "components" }, componentTables(results, known, document_, watched)));
   const injected = Array.isArray(results.injected_events) ? results.injected_events : [];
   if (injected.length) {
     parts.push(
@@ -122,67 +222,61 @@ export function renderSummary(results) {
         "p",
         { class: "muted" },
         `Faults injected live (kept in the run's scenario, so it replays exactly): ` +
-          injected.map((event) => `${formatValue(event.at_s, "s")} ${event.action} ${event.target}`).join(", "),
+          injected.map((event) => `${formatFigure(event.at_s, "s")} ${event.action} ${event.target}`).join(", "),
       ),
     );
   }
   return el("div", { class: "summary" }, parts);
 }
 
-function deltaText(a, b, unit) {
+function diffRow(label, metric, a, b, attributes = {}) {
   const x = number(a);
   const y = number(b);
-  if (x === null || y === null) return "–";
-  const delta = y - x;
-  if (unit === "%") return `${delta >= 0 ? "+" : "−"}${Math.abs(delta * 100).toFixed(2)} pt`;
-  return `${delta >= 0 ? "+" : "−"}${formatValue(Math.abs(delta), unit)}`;
-}
-
-function tone(key, a, b) {
-  const x = number(a);
-  const y = number(b);
-  if (x === null || y === null || x === y) return "same";
-  const better = HIGHER_IS_BETTER.has(key) ? y > x : y < x;
-  return better ? "better" : "worse";
+  return el(
+    "tr",
+    attributes,
+    el("th", { scope: "row", title: metric.help || null }, label),
+    el("td", {}, figureText(x, metric.unit)),
+    el("td", {}, figureText(y, metric.unit)),
+    el("td", { dataset: { tone: tone(metric, x, y) } }, formatDelta(x === null || y === null ? null : y - x, metric.unit)),
+  );
 }
 
 /** Runs A and B side by side: A, B, B − A (green where B is better, red where worse). */
-export function renderDiff(a, b, labels = ["A", "B"]) {
-  const rows = FIGURES.map((figure) => {
-    const va = figure.value(a || {});
-    const vb = figure.value(b || {});
-    return el(
-      "tr",
-      { dataset: { summary: figure.key } },
-      el("th", { scope: "row" }, figure.label),
-      el("td", {}, formatValue(va, figure.unit)),
-      el("td", {}, formatValue(vb, figure.unit)),
-      el("td", { dataset: { tone: tone(figure.key, va, vb) } }, deltaText(va, vb, figure.unit)),
-    );
-  });
-  const failures = (results, id, reason) => (((results || {}).nodes || {})[id] || {}).failures?.[reason];
-  const ids = [...new Set([...Object.keys((a || {}).nodes || {}), ...Object.keys((b || {}).nodes || {})])];
-  for (const id of ids) {
-    for (const reason of ["refused", "rejected", "timed_out"]) {
-      const va = failures(a, id, reason);
-      const vb = failures(b, id, reason);
-      if (!number(va) && !number(vb)) continue;
-      rows.push(
-        el(
-          "tr",
-          {},
-          el("th", { scope: "row" }, `${id}: ${reason.replace("_", " ")}`),
-          el("td", {}, formatValue(va)),
-          el("td", {}, formatValue(vb)),
-          el("td", { dataset: { tone: tone(reason, va, vb) } }, deltaText(va, vb, "")),
-        ),
-      );
+export function renderDiff(a, b, labels = ["A", "B"], { catalog, document: document_ } = {}) {
+  const known = catalog || { kinds: {} };
+  const ra = a || {};
+  const rb = b || {};
+  const kind = clientKind(known);
+  const clientMetrics = kind ? metricsOf(known, kind) : [];
+  const present = (metric, x, y) => number(valueAt(x, metric.name)) !== null || number(valueAt(y, metric.name)) !== null;
+  const rows = clientMetrics
+    .filter((metric) => present(metric, ra, rb))
+    .map((metric) => diffRow(metric.label || metric.name, metric, valueAt(ra, metric.name), valueAt(rb, metric.name), { dataset: { summary: metric.name } }));
+  const clientIds = [...new Set([...Object.keys(ra.clients || {}), ...Object.keys(rb.clients || {})])];
+  if (clientIds.length > 1) {
+    for (const id of clientIds) {
+      const ca = (ra.clients || {})[id] || {};
+      const cb = (rb.clients || {})[id] || {};
+      for (const metric of clientMetrics.filter((candidate) => present(candidate, ca, cb))) {
+        rows.push(diffRow(`${nameOf(document_, id)}: ${metric.label || metric.name}`, metric, valueAt(ca, metric.name), valueAt(cb, metric.name), { dataset: { client: id, metric: metric.name } })); // prettier-ignore
+      }
     }
   }
-  const failoverCount = (results) => (Array.isArray((results || {}).failovers) ? results.failovers.length : 0);
-  rows.push(
-    el("tr", {}, el("th", { scope: "row" }, "Failovers"), el("td", {}, String(failoverCount(a))),
-      el("td", {}, String(failoverCount(b))), el("td", {}, deltaText(failoverCount(a), failoverCount(b), ""))), // prettier-ignore
-  );
+  const ids = [...new Set([...Object.keys(ra.nodes || {}), ...Object.keys(rb.nodes || {})])];
+  for (const id of ids) {
+    const na = (ra.nodes || {})[id] || {};
+    const nb = (rb.nodes || {})[id] || {};
+    const nodeKind = na.kind || nb.kind;
+    if (!known.kinds[nodeKind] || known.kinds[nodeKind].in === "clients") continue;
+    for (const metric of metricsOf(known, nodeKind)) {
+      const va = number(valueAt(na, metric.name));
+      const vb = number(valueAt(nb, metric.name));
+      if (!va && !vb) continue; // absent or zero in both: nothing to compare
+      rows.push(diffRow(`${nameOf(document_, id)}: ${metric.label || metric.name}`, metric, va, vb, { dataset: { node: id, metric: metric.name } }));
+    }
+  }
+  const failoverCount = (results) => (Array.isArray(results.failovers) ? results.failovers.length : 0);
+  rows.push(diffRow("Failovers", { unit: "", better: null }, failoverCount(ra), failoverCount(rb)));
   return table("Compared", ["", labels[0], labels[1], `${labels[1]} − ${labels[0]}`], rows, { class: "summary-table diff", "data-testid": "diff" });
 }

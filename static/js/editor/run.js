@@ -15,11 +15,14 @@ import { api, errorText } from "./api.js";
 import { RunCharts, appendWindow, dataFromTimeseries, emptyData } from "./charts.js";
 import { LiveCanvas } from "./live-canvas.js";
 import { LiveFaults } from "./live-faults.js";
+import { loadMetrics } from "./metrics.js";
+import { formatPercent } from "./numbers.js";
 import { RunHistory } from "./run-history.js";
 import { renderDiff, renderSummary } from "./run-summary.js";
 import { RunTimeline, marksFrom } from "./run-timeline.js";
 import { RunSocket } from "./runsocket.js";
 import { el, toast } from "./ui.js";
+import { WatchCard } from "./watch.js";
 
 const ACTIVE = new Set(["queued", "running"]);
 const FINAL_WORDS = { done: "Done", cancelled: "Stopped", failed: "Failed" };
@@ -56,6 +59,7 @@ export class RunController {
     this.liveCanvas = new LiveCanvas(app.canvas);
     this.faults = new LiveFaults(this, app.canvas);
     this.history = new RunHistory(this, this.byId("run-history"));
+    this.watch = new WatchCard(this.byId("watch-card"), this.byId("btn-watch"));
     this.run = null; // the run shown in the view (see attach)
     this.starting = false;
     this.problemCount = 0;
@@ -234,6 +238,7 @@ export class RunController {
     this.timeline.reset({ duration: run.duration, warmup: run.warmup, marks: this.marks() });
     this.charts.setMarks(this.marks());
     this.byId("run-summary").replaceChildren(el("p", { class: "muted" }, "The summary appears when the run ends."));
+    this.watch.runStarted();
     this.liveCanvas.start(document_);
     this.openDrawer();
     run.socket = new RunSocket({
@@ -319,7 +324,8 @@ export class RunController {
     this.charts.update();
     this.timeline.setMarks(this.marks());
     this.charts.setMarks(this.marks());
-    this.byId("run-summary").replaceChildren(renderSummary(results));
+    this.showSummary(run, (catalog) => renderSummary(results, { catalog, document: run.document }));
+    this.watch.setResults(results);
     this.refreshBar();
     this.history.render();
     this.announce(results);
@@ -327,7 +333,7 @@ export class RunController {
 
   announce(results) {
     if (!results) return;
-    const availability = typeof results.availability === "number" ? `${(results.availability * 100).toFixed(2)}%` : "?";
+    const availability = formatPercent(results.availability);
     toast(`Run ${results.stopped ? "stopped" : "finished"}: availability ${availability}. See the Summary tab.`, "info", 5000);
   }
 
@@ -398,9 +404,12 @@ export class RunController {
     this.timeline.reset({ duration: run.duration, warmup: run.warmup, marks: this.marks() });
     this.timeline.setTime(run.t);
     this.charts.setMarks(this.marks());
-    this.byId("run-summary").replaceChildren(
-      results ? renderSummary(results) : el("p", { class: "field-error" }, body.error ? `The run failed: ${body.error}` : "This run has no results."),
+    this.showSummary(run, (catalog) =>
+      results
+        ? renderSummary(results, { catalog, document: body.document })
+        : el("p", { class: "field-error" }, body.error ? `The run failed: ${body.error}` : "This run has no results."),
     );
+    if (results) this.watch.setResults(results);
     this.openDrawer();
     this.refreshBar();
     this.history.render();
@@ -440,13 +449,20 @@ export class RunController {
     this.title.textContent = `Compare ${labels[0]} (solid) with ${labels[1]} (dashed)`;
     show();
     this.timeline.reset({ duration: scenario.duration, warmup: scenario.warmup, marks: [], empty: "Each run's events are in its own view." });
-    this.byId("run-summary").replaceChildren(renderDiff(runA.results, runB.results, labels));
+    this.showSummary(run, (catalog) => renderDiff(runA.results, runB.results, labels, { catalog, document: runB.document }));
     this.openDrawer();
     this.showTab("run-tab-summary");
     this.refreshBar();
     const [fullA, fullB] = await Promise.all([replayWindows(idA, view, []), replayWindows(idB, view, [])]);
     if (this.run !== run || !fullA || !fullB || !fullA.t.length || !fullB.t.length) return;
     this.charts.show([{ label: labels[0], data: fullA }, { label: labels[1], data: fullB }]);
+  }
+
+  /** Puts `render(catalog)` in the Summary tab once the metric declarations are in (metrics.js). */
+  showSummary(run, render) {
+    loadMetrics().then((catalog) => {
+      if (run === this.run) this.byId("run-summary").replaceChildren(render(catalog));
+    });
   }
 
   // ---- the view ------------------------------------------------------------------------------
