@@ -3,10 +3,10 @@ Shared by tests/e2e/test_live_run_results.py and the run-view tests (per system,
 every metric, live canvas).
 
 The metrics each kind reports are read from the schema the server serves (`x-metrics`), never
-listed here; a figure is expected as the page's own formatter writes it (`figureText` in
-static/js/editor/run-summary.js, built on numbers.js), imported in the page, so these tests check
-that the summary shows the right value in the right place, and numbers.js's own rules stay in one
-place.
+listed here; a figure is expected as the page's own formatter writes it (`figureText` and
+`deltaText` in static/js/editor/run-summary.js, built on numbers.js), imported in the page, so
+these tests check that the summary shows the right value in the right place, and numbers.js's
+own rules stay in one place.
 """
 
 import json
@@ -18,7 +18,6 @@ from tests.e2e.editor_helpers import Editor
 from tests.e2e.live_run_helpers import presets
 
 SUMMARY_MODULE = "/static/js/editor/run-summary.js"
-NUMBERS_MODULE = "/static/js/editor/numbers.js"
 
 
 def schema(base_url: str) -> dict:
@@ -59,9 +58,10 @@ def figure_text(page: Page, value, unit: str) -> str:
 
 
 def delta_text(page: Page, delta, unit: str) -> str:
+    """A difference `delta` as the summary writes it."""
     return page.evaluate(
-        "async ([module, delta, unit]) => (await import(module)).formatDelta(delta, unit)",
-        [NUMBERS_MODULE, delta, unit],
+        "async ([module, delta, unit]) => (await import(module)).deltaText(delta, unit)",
+        [SUMMARY_MODULE, delta, unit],
     )
 
 

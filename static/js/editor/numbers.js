@@ -34,6 +34,17 @@ export function formatFigure(value, unit = "") {
   return unit ? `${text} ${unit}` : text;
 }
 
+const INSTANT = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
+
+/**
+ * A moment of simulated time, to the tenth of a second ("31.5 s", "1,234 s"): a time stamp is not
+ * a measurement, so it is not cut to three significant digits.
+ */
+export function formatInstant(seconds) {
+  const n = finite(seconds);
+  return n === null ? "–" : `${INSTANT.format(n)} s`;
+}
+
 /** A difference b − a with its sign, in the same style ("+1.2 ms", "−0.5 pt" for ratios). */
 export function formatDelta(delta, unit = "") {
   const n = finite(delta);
@@ -46,13 +57,26 @@ export function formatDelta(delta, unit = "") {
   return unit ? `${sign}${magnitude} ${unit}` : `${sign}${magnitude}`;
 }
 
-/** An axis tick: short (1.2k, 3M), and with as many decimals as the step needs so ticks never repeat. */
-export function formatTick(value, step) {
+/** How many decimals write `step` exactly (0.25 → 2, 5 → 0, 2.5 → 1), at most 6. */
+function decimalsOf(step) {
+  for (let decimals = 0; decimals < 6; decimals += 1) {
+    const scaled = step * 10 ** decimals;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return decimals;
+  }
+  return 6;
+}
+
+/**
+ * An axis tick: short (1.2k, 3M) and with as many decimals as the axis step needs, so two ticks
+ * of one axis never read the same (a queue of 0.25 and 0.5 is not "0" and "1"; 10,050 and 10,100
+ * are not both "10.1k").
+ */
+export function formatTick(value, step = 0) {
   const n = finite(value);
   if (n === null) return "";
-  const magnitude = Math.abs(n);
-  if (magnitude >= 1e6) return `${+(n / 1e6).toPrecision(3)}M`;
-  if (magnitude >= 1e4) return `${+(n / 1e3).toPrecision(3)}k`;
-  const decimals = step > 0 && step < 1 ? Math.min(6, Math.ceil(-Math.log10(step))) : 0;
-  return decimals === 0 ? EXACT.format(n) : n.toFixed(decimals);
+  const magnitude = Math.max(Math.abs(n), Math.abs(step) || 0);
+  const [divisor, suffix] = magnitude >= 1e6 ? [1e6, "M"] : magnitude >= 1e4 ? [1e3, "k"] : [1, ""];
+  const decimals = step > 0 ? decimalsOf(step / divisor) : divisor === 1 && !Number.isInteger(n) ? 2 : 0;
+  const text = new Intl.NumberFormat("en", { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(n / divisor);
+  return `${text}${suffix}`;
 }

@@ -32,6 +32,11 @@ export function figureText(value, unit) {
   return formatFigure(value, MEASURES.has(unit) ? unit : "");
 }
 
+/** A difference in the same style: "+1,234" beside counts, "+1.2 ms" and "−0.5 pt" beside measures. */
+export function deltaText(delta, unit) {
+  return formatDelta(delta, MEASURES.has(unit) ? unit : "");
+}
+
 /** The key a watched figure goes by: "node:<id>:<metric>" or "client:<id>:<metric>". */
 export function watchKey(entry) {
   if (!entry || typeof entry.metric !== "string") return "";
@@ -130,7 +135,7 @@ function perClient(clients, metrics, watched) {
           const a = number(valueAt(first.results, metric.name));
           const b = number(valueAt(client.results, metric.name));
           const delta = a === null || b === null ? null : b - a;
-          return el("td", { class: "delta", dataset: { tone: tone(metric, a, b), delta: client.id } }, formatDelta(delta, metric.unit));
+          return el("td", { class: "delta", dataset: { tone: tone(metric, a, b), delta: client.id } }, deltaText(delta, metric.unit));
         }),
       ),
     );
@@ -238,7 +243,7 @@ function diffRow(label, metric, a, b, attributes = {}) {
     el("th", { scope: "row", title: metric.help || null }, label),
     el("td", {}, figureText(x, metric.unit)),
     el("td", {}, figureText(y, metric.unit)),
-    el("td", { dataset: { tone: tone(metric, x, y) } }, formatDelta(x === null || y === null ? null : y - x, metric.unit)),
+    el("td", { dataset: { tone: tone(metric, x, y) } }, deltaText(x === null || y === null ? null : y - x, metric.unit)),
   );
 }
 

@@ -1,21 +1,29 @@
 // The run's timeline: a bar as long as the scenario, the warm-up hatched, a cursor at the current
 // simulated second, and a mark for each scenario event, each fault injected live (outlined, and
-// at its exact second once the results give it) and each failover from the results (from the
-// failure to the standby taking over). The same marks go on the charts as vertical lines.
+// at its exact second once the results give it) and each failover from the results. A failover is
+// marked where the standby took over (`took_over_at_s`), with a band back to the failure
+// (`failed_at_s`): the gap between them is the outage the failover did not hide. The same marks
+// go on the charts as vertical lines.
 //
 // Marks are listed as text too (the bar is decoration for those who cannot see it).
 
+import { formatFigure, formatInstant } from "./numbers.js";
 import { el } from "./ui.js";
 
 export const ACTION_WORDS = {
   fail: "fail", recover: "recover", partition: "cut", heal: "heal", slow: "slow", set: "set", failover: "failover",
 }; // prettier-ignore
 
-/** One line for a mark: "40 s · fail app1 (live)". */
+/** One line for a mark: "40 s · fail app1 (live)", "31.5 s · standby-cold took over from db-cold, 16.5 s after it failed". */
 export function markText(mark) {
-  const origin = mark.origin === "live" ? " (live)" : mark.origin === "results" ? "" : "";
-  const what = mark.action === "failover" ? `failover ${mark.target}` : `${ACTION_WORDS[mark.action] || mark.action} ${mark.target}`;
-  return `${Math.round(mark.at_s * 10) / 10} s · ${what}${origin}`;
+  const origin = mark.origin === "live" ? " (live)" : "";
+  const at = formatInstant(mark.at_s);
+  if (mark.action === "failover") {
+    if (!mark.tookOver) return `${at} · ${mark.failed} failed: ${mark.standby} did not take over`;
+    const after = formatFigure(mark.at_s - mark.from_s, "s");
+    return `${at} · ${mark.standby} took over from ${mark.failed}, ${after} after it failed`;
+  }
+  return `${at} · ${ACTION_WORDS[mark.action] || mark.action} ${mark.target}${origin}`;
 }
 
 export class RunTimeline {
@@ -56,13 +64,13 @@ export class RunTimeline {
 
   render() {
     const children = [];
-    if (this.warmup) children.push(el("div", { class: "warmup", style: `width:${this.percent(this.warmup)}%`, title: `warm-up: ${this.warmup} s` }));
+    if (this.warmup) children.push(el("div", { class: "warmup", style: `width:${this.percent(this.warmup)}%`, title: `warm-up: ${formatInstant(this.warmup)}` }));
     for (const mark of this.marks) {
-      if (mark.action === "failover" && mark.until_s > mark.at_s) {
+      if (mark.action === "failover" && mark.from_s < mark.at_s) {
         children.push(
           el("div", {
             class: "band",
-            style: `left:${this.percent(mark.at_s)}%;width:${this.percent(mark.until_s) - this.percent(mark.at_s)}%`,
+            style: `left:${this.percent(mark.from_s)}%;width:${this.percent(mark.at_s) - this.percent(mark.from_s)}%`,
             title: markText(mark),
           }),
         );
@@ -78,7 +86,7 @@ export class RunTimeline {
     }
     this.cursor = el("div", { class: "cursor", style: `left:${this.percent(this.t)}%` });
     children.push(this.cursor);
-    children.push(el("span", { class: "end" }, `${this.duration} s`));
+    children.push(el("span", { class: "end" }, formatInstant(this.duration)));
     this.bar.replaceChildren(...children);
     const sorted = [...this.marks].sort((a, b) => a.at_s - b.at_s);
     this.list.replaceChildren(
@@ -100,10 +108,19 @@ export function marksFrom({ events = [], injected = [], failovers = [] }) {
   }
   for (const event of injected) marks.push({ ...event, target: String(event.target), origin: "live" });
   for (const failover of failovers) {
-    const at = failover.failed_at_s ?? failover.at_s ?? failover.detected_at_s;
-    if (typeof at !== "number") continue;
-    const until = failover.took_over_at_s ?? (typeof failover.rto_s === "number" ? at + failover.rto_s : at);
-    marks.push({ at_s: at, until_s: until, action: "failover", target: `${failover.failed} → ${failover.standby}`, origin: "results" });
+    const failedAt = failover.failed_at_s ?? failover.detected_at_s;
+    if (typeof failedAt !== "number") continue;
+    const tookOver = typeof failover.took_over_at_s === "number";
+    marks.push({
+      at_s: tookOver ? failover.took_over_at_s : failedAt,
+      from_s: failedAt,
+      action: "failover",
+      failed: String(failover.failed),
+      standby: String(failover.standby),
+      target: `${failover.failed} → ${failover.standby}`,
+      tookOver,
+      origin: "results",
+    });
   }
   return marks;
 }

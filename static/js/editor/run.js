@@ -234,7 +234,7 @@ export class RunController {
     }; // prettier-ignore
     const run = this.run;
     this.title.textContent = `Run · ${speedText(speed)} · seed ${seed ?? "?"}${owned ? "" : " · the owner's run"}`;
-    this.charts.show([{ label: "", data: run.data }]);
+    this.charts.show([{ label: "", data: run.data, document: document_ }]);
     this.timeline.reset({ duration: run.duration, warmup: run.warmup, marks: this.marks() });
     this.charts.setMarks(this.marks());
     this.byId("run-summary").replaceChildren(el("p", { class: "muted" }, "The summary appears when the run ends."));
@@ -400,7 +400,7 @@ export class RunController {
     }; // prettier-ignore
     const run = this.run;
     this.title.textContent = `Run of ${new Date(body.created_at).toLocaleString()} · ${speedText(body.speed)} · seed ${body.seed}`;
-    this.charts.show([{ label: "", data }]);
+    this.charts.show([{ label: "", data, document: body.document }]);
     this.timeline.reset({ duration: run.duration, warmup: run.warmup, marks: this.marks() });
     this.timeline.setTime(run.t);
     this.charts.setMarks(this.marks());
@@ -417,7 +417,7 @@ export class RunController {
     replayWindows(body.id, view, run.data.nodeIds).then((full) => {
       if (!full || this.run !== run || !full.t.length) return;
       run.data = full;
-      this.charts.show([{ label: "", data: full }]);
+      this.charts.show([{ label: "", data: full, document: body.document }]);
       this.charts.setMarks(this.marks());
     });
   }
@@ -443,7 +443,7 @@ export class RunController {
     }; // prettier-ignore
     const run = this.run;
     const show = () => {
-      this.charts.show([{ label: labels[0], data: dataA }, { label: labels[1], data: dataB }]);
+      this.charts.show([{ label: labels[0], data: dataA, document: runA.document }, { label: labels[1], data: dataB, document: runB.document }]);
       this.charts.setMarks([]);
     };
     this.title.textContent = `Compare ${labels[0]} (solid) with ${labels[1]} (dashed)`;
@@ -455,7 +455,7 @@ export class RunController {
     this.refreshBar();
     const [fullA, fullB] = await Promise.all([replayWindows(idA, view, []), replayWindows(idB, view, [])]);
     if (this.run !== run || !fullA || !fullB || !fullA.t.length || !fullB.t.length) return;
-    this.charts.show([{ label: labels[0], data: fullA }, { label: labels[1], data: fullB }]);
+    this.charts.show([{ label: labels[0], data: fullA, document: runA.document }, { label: labels[1], data: fullB, document: runB.document }]);
   }
 
   /** Puts `render(catalog)` in the Summary tab once the metric declarations are in (metrics.js). */
