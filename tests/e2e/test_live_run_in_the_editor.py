@@ -116,7 +116,8 @@ def test_the_side_panel_fails_a_component_and_cuts_a_wire_of_a_running_simulatio
     page = editor.page
     editor.open("/")
     editor.import_file(EXAMPLES / "one-server.json")
-    press_run(page, "10")
+    # At 1x: the run outlasts a keyboard walk through the whole page (at 10x it ends in 3 s).
+    press_run(page, "1")
     page.wait_for_function("archplay.live.charts.pointCount() >= 2", timeout=10_000)
 
     # The keyboard path: select the server from the list of components, Tab to its live actions.
@@ -144,7 +145,11 @@ def test_the_side_panel_fails_a_component_and_cuts_a_wire_of_a_running_simulatio
     cut_at = points(page)
     page.wait_for_function(f"archplay.live.charts.pointCount() >= {cut_at + 3}", timeout=10_000)
     panel.get_by_role("button", name="Heal").click()
-    assert wait_until_over(page, 30_000) == "done"
+    expect(page.locator(".run-marks li[data-origin=live]").last).to_contain_text("heal u->s (live)")
+    healed_at = points(page)
+    page.wait_for_function(f"archplay.live.charts.pointCount() >= {healed_at + 3}", timeout=10_000)
+    page.get_by_role("button", name="Stop").click()
+    assert wait_until_over(page, 30_000) == "cancelled"
 
     injected = page.evaluate("archplay.live.run.results.injected_events")
     assert [(event["action"], event["target"]) for event in injected] == [
