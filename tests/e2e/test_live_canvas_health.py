@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.editor_helpers import Editor
 from tests.e2e.live_run_helpers import press_run, wait_until_over
+from tests.e2e.run_view_helpers import declared_metrics
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -38,6 +39,10 @@ def test_a_server_whose_requests_fail_is_painted_red_although_it_is_hardly_busy(
     expect(body).to_have_attribute("data-failing", "true", timeout=15_000)
     expect(body).to_have_attribute("stroke", RED)
     expect(page.locator('#canvas g[data-cell-id="slow"]')).to_contain_text("failing")
+    # Its tooltip lists the figures its kind declares for a window (the schema's x-metrics).
+    tooltip = body.evaluate("rect => rect.getAttribute('title') || rect.querySelector('title').textContent")
+    for metric in declared_metrics(live_app.http_url)["app_server"]["window"]:
+        assert metric["label"] in tooltip, (metric, tooltip)
     state = page.evaluate("archplay.live.run.lastWindow.nodes.slow")
     assert state["utilization"] < 0.5  # green by utilisation alone
     assert state["error_ratio"] > 0.5

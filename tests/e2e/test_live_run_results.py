@@ -191,6 +191,7 @@ MARKUP = "<img src=x onerror=window.hacked=1>"
 MARKUP_DOCUMENT = {
     "format": 1,
     "name": "<b>bold</b>",
+    "description": "<i>explained</i>",
     "nodes": [
         {"id": MARKUP, "kind": "client", "label": "<script>window.hacked=2</script>"},
         {"id": "<b>s</b>", "kind": "app_server"},
@@ -217,5 +218,7 @@ def test_ids_and_labels_in_the_run_view_are_shown_as_text_never_as_markup(contex
     page.get_by_role("tab", name="Charts").click()
     expect(page.locator('[data-testid="chart-utilization"] .u-legend')).to_contain_text("<b>s</b>")
     assert drawer.locator("img, script, b").count() == 0
+    expect(page.locator("#watch-card .watch-description")).to_have_text("<i>explained</i>")
+    assert page.locator("#watch-card i").count() == 0
     assert page.evaluate("window.hacked") is None
     assert editor.errors == []
