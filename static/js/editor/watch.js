@@ -93,7 +93,7 @@ export class WatchCard {
     }
     const document_ = this.document;
     const figures = watchedFigures(document_, this.catalog || { kinds: {} }, this.results);
-    const pending = this.running ? "when the run ends" : "after a run";
+    const pending = this.results ? "not in the results" : this.running ? "when the run ends" : "after a run";
     const items = figures.map((figure) => {
       const label = figure.metric ? figure.metric.label || figure.name : figure.name;
       const shown = typeof figure.value === "number";
