@@ -42,18 +42,18 @@ from collections.abc import Callable
 from math import ceil
 
 from .components import KINDS
-from .components.client import Client
-from .components.database import Database
 from .failover import Failover
 from .format import parse
 from .kernel import Kernel, PacedKernel
-from .metrics import Tally, rounded
+from .metrics import RunTally, merged, rounded
 from .network import Edge
 
 __all__ = ["Model", "run"]
 
 SESSIONS_PER_CLIENT = 1_000_000  # the most session_count allows: session ids never collide
 SERIES = ("throughput_rps", "latency_p99_ms", "errors_rps", "latency_p50_ms", "latency_p95_ms", "goodput_rps")
+CLIENT_REQUESTS = ("total", "ok", "failed", "rejected", "timed_out", "throttled", "retries")
+CLIENT_SERIES = ("throughput_rps", "errors_rps", "latency_p50_ms", "latency_p99_ms")
 
 
 class Model:
@@ -65,7 +65,7 @@ class Model:
         self.seed = scenario["seed"]
         self.duration = float(scenario["duration_s"])
         self.warmup = float(scenario["warmup_s"])
-        self.tally = Tally()
+        self.tally = RunTally()
         self.nodes = {spec["id"]: KINDS[spec["kind"]](spec, self) for spec in doc["nodes"]}
         self.edges: dict[str, Edge] = {}
         for spec in doc["edges"]:
@@ -74,27 +74,24 @@ class Model:
             self.edges[edge.id] = edge
             source.out.append(edge)
             target.into.append(edge)
-        self.clients = [n for n in self.nodes.values() if isinstance(n, Client)]
+        self.clients = [n for n in self.nodes.values() if "source" in n.TRAITS]
         for i, client in enumerate(self.clients):
             client.session_base = i * SESSIONS_PER_CLIENT
-        # Sessions are modelled when the document cares about them: a balancer that
-        # sticks sessions to servers, or an app server that keeps them in a shared store.
+        # Sessions are modelled when the document cares about them (a balancer that sticks
+        # sessions to servers, or servers that keep them in a shared store).
         self.session_owner: dict[int, object] | None = None
-        if any(
-            (n.kind == "load_balancer" and n.params["algorithm"] == "ip_hash")
-            or (n.kind == "app_server" and n.params["session_store"] == "shared")
-            for n in self.nodes.values()
-        ):
+        if any(n.tracks_sessions() for n in self.nodes.values()):
             self.session_owner = {}  # session id -> the app server holding it (local stores)
         self.failover = Failover(self)
         self.failover.prepare()  # before wiring: standbys' wires go dormant or are borrowed
-        databases = [n for n in self.nodes.values() if isinstance(n, Database)]
-        for db in databases:
-            db.wire()
-        Database.join_groups(databases)
+        stages: dict[int, dict[type, list]] = {}
         for node in self.nodes.values():
-            if not isinstance(node, Database):
-                node.wire()
+            stages.setdefault(node.WIRING_STAGE, {}).setdefault(type(node), []).append(node)
+        for stage in sorted(stages):
+            for kind, nodes in stages[stage].items():
+                for node in nodes:
+                    node.wire()
+                kind.all_wired(nodes)
         self.warm: tuple | None = None
         if self.warmup > 0:
             kernel.schedule(self.warmup, self.end_warmup)
@@ -126,10 +123,8 @@ class Model:
         elif action == "heal":
             edge.set_cut(False)
             edge.set_latency(edge.base_latency)
-            if edge.replication:
-                for db in (edge.target, edge.source):  # (master-master: one edge, both ways)
-                    if db.withheld:
-                        db.partition_healed(t, edge.lag)
+            for node in (edge.target, edge.source):  # (master-master: one edge replicates both ways)
+                node.edge_healed(t, edge)
         elif action == "slow":
             edge.set_latency(params["latency_ms"] / 1000.0)
 
@@ -157,9 +152,10 @@ class Model:
         return nodes, tally
 
     def window(self, t: float, length: float, cur: tuple, prev: tuple) -> dict:
-        nodes, (slow, *_) = self.differences(cur, prev)
+        nodes, _ = self.differences(cur, prev)
         clients = [nodes[c.id] for c in self.clients]
-        latency = self.tally.window_latency
+        slow = sum(d["slow"] for d in clients)
+        latency = merged([c.tally.window_latency for c in self.clients])
         ok, (p50, p95, p99) = latency.count_and_percentiles((0.5, 0.95, 0.99))
         return {
             "type": "metrics",
@@ -174,35 +170,30 @@ class Model:
                 "goodput_rps": (ok - slow) / length,
                 "requests_rps": sum(d["sent"] for d in clients) / length,
                 "nodes": {nid: node.window(nodes[nid], length) for nid, node in self.nodes.items()},
+                "clients": {c.id: c.window_of_client(nodes[c.id], length) for c in self.clients},
             },
         }
 
     def results(self, end: tuple, covered: float) -> dict:
         warm = self.warm if self.warm is not None else end
         measured = max(0.0, covered - self.warmup)
-        nodes, (_, stale, lost, conflicts, sessions_lost) = self.differences(end, warm)
-        tally = self.tally
-        ok = sum(c.n_ok for c in self.clients)
-        failed = sum(c.n_failed for c in self.clients)
-        total = ok + failed
-        latency = tally.latency
+        nodes, (lost, conflicts, sessions_lost) = self.differences(end, warm)
+        clients = {c.id: c.results_of_client(nodes[c.id], measured) for c in self.clients}
+        # The run's figures are the clients' added up (latencies: their histograms merged).
+        requests = {key: sum(c["requests"][key] for c in clients.values()) for key in CLIENT_REQUESTS}
+        ok, total = requests["ok"], requests["total"]
+        slow = sum(c.tally.slow for c in self.clients)
+        latency = merged([c.tally.latency for c in self.clients])
         p50, p95, p99 = latency.percentiles((0.5, 0.95, 0.99))
         return {
             "format": 1,
             "seed": self.seed,
             "duration_s": covered,
             "warmup_s": self.warmup,
-            "requests": {
-                "total": total,
-                "ok": ok,
-                "failed": failed,
-                "rejected": tally.rejected,
-                "timed_out": tally.timed_out,
-                "retries": tally.retries,
-            },
+            "requests": requests,
             "availability": ok / total if total else 0.0,
             "throughput_rps": ok / measured if measured > 0 else 0.0,
-            "goodput_rps": (ok - tally.slow) / measured if measured > 0 else 0.0,
+            "goodput_rps": (ok - slow) / measured if measured > 0 else 0.0,
             "latency_ms": {
                 "mean": latency.mean() * 1000,
                 "p50": p50 * 1000,
@@ -210,10 +201,11 @@ class Model:
                 "p99": p99 * 1000,
                 "max": latency.max * 1000,
             },
-            "stale_reads": stale,
+            "stale_reads": sum(c["stale_reads"] for c in clients.values()),
             "lost_writes": lost,
             "conflicts": conflicts,
             "sessions_lost": sessions_lost,
+            "clients": clients,
             "nodes": {nid: node.summary(nodes[nid], measured) for nid, node in self.nodes.items()},
             "failovers": self.failover.report(),
         }
@@ -254,7 +246,8 @@ def run(
         kernel = PacedKernel(speed)
     model = Model(doc, kernel)
     duration = model.duration
-    series: dict[str, list] = {"t_s": [], **{k: [] for k in SERIES}}
+    series: dict = {"t_s": [], **{k: [] for k in SERIES}}
+    series["clients"] = {c.id: {k: [] for k in CLIENT_SERIES} for c in model.clients}
     prev = model.snapshot(0.0)
     observed = on_window is not None or timeseries
     covered = 0.0
@@ -273,9 +266,13 @@ def run(
                 series["t_s"].append(message["t_s"])
                 for key in SERIES:
                     series[key].append(window[key])
+                for cid, figures in window["clients"].items():
+                    for key in CLIENT_SERIES:
+                        series["clients"][cid][key].append(figures[key])
             if on_window is not None:
                 on_window(message)
-        model.tally.window_latency.reset()
+        for client in model.clients:
+            client.tally.window_latency.reset()
         prev = cur
         covered = t
         if should_stop is not None and covered < duration and should_stop():

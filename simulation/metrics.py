@@ -31,10 +31,12 @@ __all__ = [
     "OFFSET",
     "SCALE",
     "Histogram",
+    "RunTally",
     "Tally",
     "SUB_BUCKETS",
     "bucket_of",
     "bucket_value",
+    "merged",
     "round_sig",
     "rounded",
 ]
@@ -147,30 +149,56 @@ def rounded(value):
 
 
 class Tally:
-    """Outcomes of user requests, shared by every client of a run.
+    """Outcomes of one client's requests (each client keeps its own: results per client).
 
-    Run totals cover *counted* requests (first sent at or after the warm-up).
-    The clients keep their own ok and failed counts; the tally keeps what the
-    run as a whole needs: the latency histogram of counted successes, failed
-    attempts by reason, retries, successes slower than their client's SLO
-    (goodput = ok - slow), and cumulative counts by time for the windows
-    (``c_slow``; ``stale_reads``, ``lost_writes``, ``conflicts`` and
-    ``sessions_lost`` are counted when they happen). ``window_latency`` is emptied at every window boundary: the
-    window's successes are the sum of its counts.
+    Totals cover *counted* requests (first sent at or after the warm-up). The
+    client keeps its ok and failed counts; the tally keeps the rest: the latency
+    histogram of counted successes, failed attempts by reason, retries,
+    successes slower than the client's SLO (goodput = ok - slow), and cumulative
+    counts by time for the windows (``c_slow``; ``stale_reads`` are counted when
+    they happen, by the cache or database that answered). ``window_latency`` is
+    emptied at every window boundary: the window's successes are the sum of its
+    counts. The run's totals are the sums over the clients (:func:`merged`).
     """
 
     def __init__(self) -> None:
         self.rejected = 0
         self.timed_out = 0
+        self.throttled = 0
         self.retries = 0
         self.slow = 0
         self.latency = Histogram()
         self.c_slow = 0
         self.stale_reads = 0
-        self.lost_writes = 0
-        self.conflicts = 0  # master-master writes of one key made without seeing each other
-        self.sessions_lost = 0  # sessions held only by an app server that failed
         self.window_latency = Histogram(keep_max=False)  # reset in place at every window
 
+
+class RunTally:
+    """What happens to the system rather than to one client's requests, counted when it happens.
+
+    ``lost_writes`` (acknowledged writes that will never be applied), ``conflicts``
+    (master-master writes of one key made without seeing each other) and
+    ``sessions_lost`` (sessions held only by an app server that failed).
+    """
+
+    def __init__(self) -> None:
+        self.lost_writes = 0
+        self.conflicts = 0
+        self.sessions_lost = 0
+
     def counters(self) -> tuple:
-        return (self.c_slow, self.stale_reads, self.lost_writes, self.conflicts, self.sessions_lost)
+        return (self.lost_writes, self.conflicts, self.sessions_lost)
+
+
+def merged(histograms: list[Histogram]) -> Histogram:
+    """One histogram holding the values of all of ``histograms`` (the first itself when alone)."""
+    if len(histograms) == 1:
+        return histograms[0]
+    out = Histogram(keep_max=bool(histograms) and histograms[0].max is not None)
+    if histograms:
+        out.counts = [sum(column) for column in zip(*(h.counts for h in histograms), strict=True)]
+    for histogram in histograms:
+        out.total += histogram.total
+        if out.max is not None and histogram.max is not None and histogram.max > out.max:
+            out.max = histogram.max
+    return out

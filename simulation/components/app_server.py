@@ -134,6 +134,9 @@ class AppServer(Server):
         mean = params["service_ms"] / 1000.0 / params["cpu_speed"]
         self.means = (mean, mean, mean)
 
+    def tracks_sessions(self) -> bool:
+        return self.params["session_store"] == "shared"  # a store every server reaches
+
     def wire(self) -> None:
         out = []  # live wires, one per target (a standby's wires are dormant until it takes over)
         for e in self.out:
@@ -302,7 +305,7 @@ class AppServer(Server):
         key = req.key
         latest = self.db_latest
         versions = latest[0] if len(latest) == 1 else self.latest_versions(key)
-        call.aux = self.cache.lookup(t, key, versions)
+        call.aux = self.cache.lookup(t, req, versions)
         return 2 * self.cache_edge.latency + self.cache.hit_time
 
     def after(self, now: float, t_done: float, job: Call) -> None:

@@ -77,7 +77,9 @@ class Node:
     kind = "node"
     Params: type | None = None  # the kind's parameter model (``format.fields.Kind``)
     TRAITS: frozenset[str] = frozenset()  # names from the module's ``TRAITS``
+    FORWARDS_TO = ""  # with the "forwards" trait: what it must be connected to, for the message
     FOLDABLE = False  # True for stateless routers that may be handed calls at a future time
+    WIRING_STAGE = 1  # kinds wire in stages, lowest first (see ``all_wired``)
     COUNTERS: tuple[str, ...] = ("refused", "rejected", "timed_out", "downtime")
     # The metrics a kind reports, declared beside the code that computes them. Each class
     # declares its own additions; ``summary_metrics()`` and ``window_metrics()`` gather
@@ -146,6 +148,10 @@ class Node:
 
     def wire(self) -> None:
         """Called once every node and edge exists: find downstream targets."""
+
+    @staticmethod
+    def all_wired(nodes: list) -> None:
+        """Called once per kind with all its nodes, when they have wired (before later stages wire)."""
 
     def retarget(self, t: float) -> None:
         """Some outgoing wires were re-pointed or woken up (failover): find the targets again."""

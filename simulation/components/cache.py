@@ -290,8 +290,10 @@ class Cache(Node):
         self.db_edge = behind[0] if behind else None
 
     # -- what app servers ask ----------------------------------------------------
-    def lookup(self, t: float, key: int, latest: dict | None) -> bool:
-        """Read ``key`` at time ``t``: True on a hit. ``latest``: committed versions, to judge staleness."""
+    def lookup(self, t: float, req: Request, latest: dict | None) -> bool:
+        """Read ``req``'s key at time ``t``: True on a hit. ``latest``: committed versions, to judge staleness
+        (a stale hit counts against the request's client)."""
+        key = req.key
         self.n_arrivals += 1
         lru = self.lru
         if lru is not None:  # the common policy, inlined
@@ -314,7 +316,7 @@ class Cache(Node):
                 self.refresh(t, key)
         self.n_hits += 1
         if latest is not None and not entry[2] and entry[0] < latest.get(key, 0):
-            self.tally.stale_reads += 1
+            req.client.tally.stale_reads += 1
             self.n_stale += 1
         return True
 
@@ -391,10 +393,9 @@ class Cache(Node):
             self.refuse(t, call)
             return
         edge = self.db_edge
-        key = call.req.key
         if call.op == READ:
             latest = getattr(edge.target, "keyspace", None) if edge is not None else None
-            if self.lookup(t, key, latest.latest if latest is not None else None):
+            if self.lookup(t, call.req, latest.latest if latest is not None else None):
                 reply(t + self.hit_time, call, OK)
                 return
         if edge is None:

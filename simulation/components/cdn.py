@@ -71,6 +71,7 @@ class CdnParams(Kind):
 class Cdn(Node):
     Params = CdnParams
     TRAITS = frozenset({"forwards", "holds_data"})
+    FORWARDS_TO = "its origin (the load balancer or server behind it)"
     SUMMARY_METRICS = (
         Metric("arrivals", "Requests", "requests", "Requests that reached the edge (static and dynamic)."),
         Metric("hit_ratio", "Hit ratio", "ratio", "Static requests answered at the edge, over all static requests.", "higher"),

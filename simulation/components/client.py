@@ -38,7 +38,7 @@ from typing import Literal
 from .. import limits
 from ..format.fields import Int, Kind, Metric, Number, param
 from ..kernel import stream
-from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS
+from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS, Tally
 from ..network import OK, REJECTED, TIMED_OUT, Call, Request, lost
 from .base import Node
 
@@ -181,11 +181,11 @@ class Client(Node):
 
     kind = "client"
     FOLDABLE = True
-    COUNTERS = Node.COUNTERS + ("sent", "failed")
+    COUNTERS = Node.COUNTERS + ("sent", "failed", "slow", "stale_reads")
 
     def __init__(self, spec: dict, model) -> None:
-        self.tally = model.tally
-        self.window_counts = model.tally.window_latency.counts  # reset in place by the engine
+        self.tally = Tally()  # this client's outcomes: results per client
+        self.window_counts = self.tally.window_latency.counts  # reset in place by the engine
         self.warmup = model.warmup
         self.edge = None
         self.token = 0  # identifies the one pending arrival event
@@ -376,7 +376,8 @@ class Client(Node):
 
     # -- measurement ---------------------------------------------------------
     def counters(self, t: float) -> tuple:
-        return super().counters(t) + (self.n_sent_all, self.n_failed_all)
+        tally = self.tally
+        return super().counters(t) + (self.n_sent_all, self.n_failed_all, tally.c_slow, tally.stale_reads)
 
     def window(self, d: dict, length: float) -> dict:
         view = super().window(d, length)
@@ -389,3 +390,43 @@ class Client(Node):
         # the baseline snapshot was taken: counted sends are the difference.
         out.update({"sent": d["sent"], "ok": self.n_ok, "failed": self.n_failed})
         return out
+
+    def window_of_client(self, d: dict, length: float) -> dict:
+        """This client's part of a window message (``window.clients[id]``)."""
+        ok, (p50, p99) = self.tally.window_latency.count_and_percentiles((0.5, 0.99))
+        return {
+            "throughput_rps": ok / length,
+            "errors_rps": d["failed"] / length,
+            "latency_p50_ms": p50 * 1000,
+            "latency_p99_ms": p99 * 1000,
+        }
+
+    def results_of_client(self, d: dict, measured: float) -> dict:
+        """This client's entry in ``results.clients``: its requests judged end to end."""
+        tally = self.tally
+        ok, failed = self.n_ok, self.n_failed
+        total = ok + failed
+        latency = tally.latency
+        p50, p95, p99 = latency.percentiles((0.5, 0.95, 0.99))
+        return {
+            "requests": {
+                "total": total,
+                "ok": ok,
+                "failed": failed,
+                "rejected": tally.rejected,
+                "timed_out": tally.timed_out,
+                "throttled": tally.throttled,
+                "retries": tally.retries,
+            },
+            "availability": ok / total if total else 0.0,
+            "throughput_rps": ok / measured if measured > 0 else 0.0,
+            "goodput_rps": (ok - tally.slow) / measured if measured > 0 else 0.0,
+            "latency_ms": {
+                "mean": latency.mean() * 1000,
+                "p50": p50 * 1000,
+                "p95": p95 * 1000,
+                "p99": p99 * 1000,
+                "max": latency.max * 1000,
+            },
+            "stale_reads": d["stale_reads"],
+        }

@@ -111,6 +111,7 @@ class DatabaseParams(Kind):
 class Database(Server):
     Params = DatabaseParams
     TRAITS = frozenset({"queues", "replicates", "holds_data"})
+    WIRING_STAGE = 0  # before the others: app servers look at the replication groups when they wire
     SUMMARY_METRICS = (
         Metric("stale_reads", "Stale reads", "reads", "Reads it answered before it had applied the key's latest write.", "lower"),
         Metric("replication_lag_ms.mean", "Replication lag mean", "ms", "Mean delay before a write reached this replica.", "lower"),
@@ -167,6 +168,10 @@ class Database(Server):
                 ):
                     replica.replicate_to(self, edge)  # master-master: one edge replicates both ways
 
+    def edge_healed(self, t: float, edge) -> None:
+        if edge.replication and self.withheld:
+            self.partition_healed(t, edge.lag)  # ship the writes the partition held back
+
     def retarget(self, t: float) -> None:
         """Replication wires are never re-pointed (a promoted standby rewires its group itself)."""
 
@@ -177,8 +182,8 @@ class Database(Server):
             self.async_replicas.append((other, edge))
 
     @staticmethod
-    def join_groups(databases: list[Database]) -> None:
-        """Give every replication group one shared keyspace."""
+    def all_wired(databases: list[Database]) -> None:
+        """Give every replication group one shared keyspace (once every database is wired)."""
         seen: set[int] = set()
         for db in databases:
             if id(db) in seen:
@@ -242,7 +247,7 @@ class Database(Server):
                 self.catch_up(t)
             version = self.applied.get(key, 0)
             if self.keyspace is not None and version < self.keyspace.latest.get(key, 0):
-                self.tally.stale_reads += 1
+                call.req.client.tally.stale_reads += 1
                 self.n_stale += 1
             call.aux = version
             self.finish(t, call, OK)

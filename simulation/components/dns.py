@@ -67,10 +67,12 @@ class DnsParams(Kind):
 class Dns(Node):
     Params = DnsParams
     TRAITS = frozenset({"forwards"})
+    FORWARDS_TO = "the targets its name resolves to (a load balancer or server per region)"
     SUMMARY_METRICS = (
         Metric("arrivals", "Requests", "requests", "Requests that went through it (answered from a client's cached answer or looked up)."),
         Metric("lookups", "Lookups", "requests", "Lookups made because a client's cached answer had expired (each costs lookup_ms)."),
     )  # fmt: skip
+    WINDOW_METRICS = (Metric("completed_rps", "Answered", "rps", "Requests answered per second."),)
     kind = "dns"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "completed", "lookups")

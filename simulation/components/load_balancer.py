@@ -125,9 +125,11 @@ class LoadBalancerParams(Kind):
 class LoadBalancer(Node):
     Params = LoadBalancerParams
     TRAITS = frozenset({"forwards"})
+    FORWARDS_TO = "the servers it spreads requests over"
     SUMMARY_METRICS = (
         Metric("arrivals", "Requests", "requests", "Requests it received."),
     )  # fmt: skip
+    WINDOW_METRICS = (Metric("completed_rps", "Answered", "rps", "Requests answered per second."),)
     kind = "load_balancer"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "completed")
@@ -156,6 +158,9 @@ class LoadBalancer(Node):
         if self.algorithm == "consistent_hash":
             return frozenset(("key",))
         return frozenset()
+
+    def tracks_sessions(self) -> bool:
+        return self.params["algorithm"] == "ip_hash"  # sticky sessions
 
     def wire(self) -> None:
         self.edges = list(self.out)

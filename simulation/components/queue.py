@@ -46,6 +46,7 @@ class QueueParams(Kind):
 class Queue(Node):
     Params = QueueParams
     TRAITS = frozenset({"forwards", "queues"})
+    FORWARDS_TO = "the workers that consume its jobs"
     SUMMARY_METRICS = (
         Metric("arrivals", "Jobs", "requests", "Jobs handed to the queue."),
         Metric("queue_mean", "Mean length", "requests", "Jobs waiting, averaged over time.", "lower"),

@@ -9,6 +9,8 @@ are looked at together. The rules come from how the engine moves requests:
 - a replica follows a primary, never another replica (no chained replication);
 - a cache answers misses from a database: its own, or its caller's;
 - a worker consumes jobs from a queue that points to it;
+- a node that forwards requests (its kind has the ``forwards`` trait: a load
+  balancer, a DNS, a CDN, a queue) has somewhere to forward them;
 - a standby protects an existing node of its own kind, one standby per node; a
   database standby is a replica of the primary it protects (it has the data); a
   client is never a standby nor a standby the target of a client (a standby gets
@@ -29,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from simulation.components import KINDS as COMPONENTS
 
 # report(where, field, message, node=..., edge=...)
 Report = Callable[..., None]
@@ -125,6 +129,14 @@ def check_wiring(graph: Graph, report: Report) -> None:
             )
         if node.kind == "worker" and not any(graph.kind_of(e.source) == "queue" for e in in_edges):
             report(where, "edges", "a worker needs an incoming edge from the queue it consumes", **ids)
+        component = COMPONENTS.get(node.kind or "")
+        if component is not None and "forwards" in component.TRAITS and not out_edges:
+            report(
+                where,
+                "edges",
+                f"it passes every request on and has nothing to pass them to: connect it to {component.FORWARDS_TO}",
+                **ids,
+            )
         check_standby(graph, node, report, incoming, protectors)
     check_loops(graph, outgoing, report)
 

@@ -13,7 +13,7 @@ import json
 from simulation import run
 from tests.simulation.helpers import document, edge, node
 
-GOLDEN = "2d5ce765a240b95434a16dde48b95e181ec2877d13472f872b6e43a1d034d925"
+GOLDEN = "077548becf2c78887ab67f29a9ec60b64b505a20940f59f5d5edddd78570b781"
 
 
 def shop(seed: int = 7) -> dict:

@@ -22,7 +22,7 @@ def test_more_than_500_nodes_are_refused(problem_at):
 
 
 def test_500_nodes_are_accepted():
-    assert validate({"format": 1, "nodes": [{"id": f"q{i}", "kind": "queue"} for i in range(500)]}) == []
+    assert validate({"format": 1, "nodes": [{"id": f"s{i}", "kind": "app_server"} for i in range(500)]}) == []
 
 
 def test_more_than_2000_edges_are_refused(problem_at):

@@ -86,9 +86,14 @@ def test_spec_defaults_are_the_contracts_values():
 def test_auto_parameters_stay_null_for_the_engine_to_resolve():
     document = {
         "format": 1,
-        "nodes": [{"id": "lb", "kind": "load_balancer"}, {"id": "db", "kind": "database"}],
+        "nodes": [
+            {"id": "lb", "kind": "load_balancer"},
+            {"id": "app", "kind": "app_server"},
+            {"id": "db", "kind": "database"},
+        ],
+        "edges": [{"source": "lb", "target": "app"}],
     }
-    lb, db = parse(document)["nodes"]
+    lb, _, db = parse(document)["nodes"]
     assert lb["params"]["overhead_ms"] is None
     assert db["params"]["read_from"] is None
 
@@ -106,9 +111,11 @@ def test_numbers_become_floats_and_integers_stay_integers():
 def test_label_defaults_to_the_id_and_positions_to_null():
     document = {
         "format": 1,
-        "nodes": [{"id": "s", "kind": "app_server"}, {"id": "t", "kind": "queue", "x": 3, "y": 4}],
+        "nodes": [{"id": "s", "kind": "app_server"}, {"id": "t", "kind": "cache", "x": 3, "y": 4}],
+        "edges": [{"source": "t", "target": "d"}],
     }
-    s, t = parse(document)["nodes"]
+    document["nodes"].append({"id": "d", "kind": "database"})
+    s, t, _ = parse(document)["nodes"]
     assert (s["label"], s["x"], s["y"]) == ("s", None, None)
     assert (t["label"], t["x"], t["y"]) == ("t", 3.0, 4.0)
 

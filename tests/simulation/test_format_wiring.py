@@ -1,5 +1,7 @@
 """Wiring: the edges must make a system the engine can run."""
 
+import pytest
+
 from simulation.format import validate
 
 
@@ -180,3 +182,36 @@ def test_a_client_cannot_target_a_standby(problem_at, shop):
 def test_a_standby_worker_without_wires_inherits_its_queue(shop):
     shop["nodes"].append({"id": "mailer2", "kind": "worker", "params": {"standby_for": "mailer"}})
     assert validate(shop) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("load_balancer", "the servers it spreads requests over"),
+        ("dns", "the targets its name resolves to"),
+        ("cdn", "its origin"),
+        ("queue", "the workers that consume its jobs"),
+    ],
+)
+def test_a_node_that_forwards_requests_with_nothing_to_forward_them_to_is_a_problem(kind, what):
+    document = {
+        "format": 1,
+        "nodes": [{"id": "users", "kind": "client"}, {"id": "front", "kind": kind}],
+        "edges": [{"source": "users", "target": "front"}],
+    }
+    (problem,) = validate(document)
+    assert (problem.node, problem.field) == ("front", "edges")
+    assert "nothing to pass them to" in problem.message and what in problem.message
+
+
+def test_a_forwarding_node_with_a_target_is_not_a_problem():
+    document = {
+        "format": 1,
+        "nodes": [
+            {"id": "u", "kind": "client"},
+            {"id": "lb", "kind": "load_balancer"},
+            {"id": "a", "kind": "app_server"},
+        ],
+        "edges": [{"source": "u", "target": "lb"}, {"source": "lb", "target": "a"}],
+    }
+    assert validate(document) == []

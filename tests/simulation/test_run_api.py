@@ -65,11 +65,27 @@ def test_on_window_is_called_once_per_simulated_second_in_order():
         "goodput_rps",
         "requests_rps",
         "nodes",
+        "clients",
     }
     nodes = window["window"]["nodes"]
     assert set(nodes) == {"users", "lb", "app", "cache", "db", "r1"}
     for view in nodes.values():
-        assert {"utilization", "queue_len", "up", "arrivals_rps", "completed_rps"} <= set(view)
+        assert {
+            "utilization",
+            "queue_len",
+            "up",
+            "arrivals_rps",
+            "completed_rps",
+            "errors_rps",
+            "error_ratio",
+        } <= set(view)
+    assert set(window["window"]["clients"]) == {"users"}
+    assert set(window["window"]["clients"]["users"]) == {
+        "throughput_rps",
+        "errors_rps",
+        "latency_p50_ms",
+        "latency_p99_ms",
+    }
     assert "hit_ratio" in nodes["cache"] and "replication_lag_ms" in nodes["r1"]
 
 
@@ -138,6 +154,7 @@ def test_results_have_exactly_the_specified_fields():
         "latency_ms",
         "stale_reads",
         "lost_writes",
+        "clients",
         "conflicts",
         "sessions_lost",
         "nodes",
@@ -146,7 +163,15 @@ def test_results_have_exactly_the_specified_fields():
         "wall_s",
         "events_processed",
     }
-    assert set(results["requests"]) == {"total", "ok", "failed", "rejected", "timed_out", "retries"}
+    assert set(results["requests"]) == {
+        "total",
+        "ok",
+        "failed",
+        "rejected",
+        "timed_out",
+        "throttled",
+        "retries",
+    }
     assert set(results["latency_ms"]) == {"mean", "p50", "p95", "p99", "max"}
     nodes = results["nodes"]
     for n in nodes.values():
