@@ -3,8 +3,9 @@
 // fail there (refused, rejected, timed out), whichever is worse, so a balancer whose every request
 // fails is red although it is idle. It carries a badge with its queue length (for the kinds whose
 // schema trait says they queue) and a meter, is greyed and struck through when down, and shows as
-// small text the figures its kind declares for the window that the drawing does not already show
-// (a cache's hit ratio, a replica's lag); its tooltip lists every declared window figure. Each wire
+// small text its share of failures, or else the first figure its kind declares for the window that
+// the drawing does not already show (a cache's hit ratio, a replica's lag); its tooltip lists every
+// declared window figure. Each wire
 // is as thick, and its dashes flow as fast, as the requests that go through it.
 //
 // A window gives each node's arrivals per second but not each wire's, so a wire's rate is its
@@ -164,12 +165,15 @@ export class LiveCanvas {
     const summary =
       `${name}: ${state.up === false ? "DOWN" : "up"}` +
       declared.map((metric) => `, ${metric.label || metric.name} ${formatFigure(figures[metric.name], metric.unit)}`).join("");
-    const notes = declared
-      .filter((metric) => !DRAWN.has(metric.name))
-      .slice(0, 2)
-      .map((metric) => `${metric.label || metric.name} ${formatFigure(figures[metric.name], metric.unit)}`);
+    // One short line under the node (neighbours sit close): its failures, else its first figure
+    // the drawing does not show otherwise; the tooltip has them all.
     const failing = state.up !== false && errorRatio >= FAILING_SHARE;
-    if (failing) notes.unshift(`${formatPercent(errorRatio)} failing`);
+    const extra = declared.find((metric) => !DRAWN.has(metric.name));
+    const notes = failing
+      ? [`${formatPercent(errorRatio)} failing`]
+      : extra
+        ? [`${extra.label || extra.name} ${formatFigure(figures[extra.name], extra.unit)}`]
+        : [];
     const showQueue = hasTrait(this.catalog, kind, "queues") || queue > 0;
     const queueText = `q ${formatQueue(queue)}`;
     if (state.up === false) {

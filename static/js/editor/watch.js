@@ -111,9 +111,10 @@ export class WatchCard {
         el("h2", { id: "watch-title" }, "What to watch"),
         el("button", { type: "button", class: "icon-btn watch-close", "aria-label": "Dismiss What to watch", title: "Dismiss (the What to watch button brings it back)", onclick: () => this.dismiss() }, "×"),
       ),
-      typeof document_.description === "string" && document_.description.trim() ? el("p", { class: "watch-description" }, document_.description) : null,
+      // The figures first: with the run view open the card is short, and they are what to watch.
       items.length ? el("ul", { class: "watch-list", "aria-label": "Figures to watch" }, items) : null,
-      items.length && this.results ? el("p", { class: "watch-note muted" }, "Highlighted in the Summary tab.") : null,
+      items.length && this.results ? el("p", { class: "watch-note muted" }, "Highlighted in the Summary tab too.") : null,
+      typeof document_.description === "string" && document_.description.trim() ? el("p", { class: "watch-description" }, document_.description) : null,
     ];
     this.card.replaceChildren(...parts.filter(Boolean));
   }
