@@ -17,6 +17,7 @@ MAX_EXPECTED_REQUESTS = 50_000_000  # sum over clients of rate x time, per run
 MAX_NAME_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 2_000
 MAX_ID_LENGTH = 100
+MAX_WATCHED = 12  # figures a document names as the ones to watch
 
 
 def as_dict() -> dict[str, int]:
@@ -31,4 +32,5 @@ def as_dict() -> dict[str, int]:
         "max_name_length": MAX_NAME_LENGTH,
         "max_description_length": MAX_DESCRIPTION_LENGTH,
         "max_id_length": MAX_ID_LENGTH,
+        "max_watched": MAX_WATCHED,
     }

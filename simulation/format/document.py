@@ -9,8 +9,9 @@ because a person fixing a diagram wants the full list, not one error per try.
 The checks come in layers, each working with whatever the previous ones could
 make sense of, so that one mistake does not bury the others under echoes:
 
-1. shape: a JSON object with ``format`` 1 (an optional ``name`` and
-   ``description``: what the document shows, in prose), a list of nodes, each with an id and
+1. shape: a JSON object with ``format`` 1 (an optional ``name``, ``description``:
+   what the document shows, in prose, and ``watch``: the figures to watch when it
+   runs, each a metric its node's kind declares), a list of nodes, each with an id and
    a known kind; unknown keys anywhere are refused;
 2. parameters: each node's params against its kind's model, each edge's against
    the edge model (see ``params.py``);
@@ -49,7 +50,7 @@ __all__ = ["FORMAT", "parse", "read", "validate"]
 
 FORMAT = 1
 DEFAULT_NAME = "Untitled"
-DOCUMENT_KEYS = ("format", "name", "description", "nodes", "edges", "scenario")
+DOCUMENT_KEYS = ("format", "name", "description", "watch", "nodes", "edges", "scenario")
 NODE_KEYS = ("id", "kind", "label", "x", "y", "params")
 EDGE_KEYS = ("id", "source", "target", "params")
 SCENARIO_KEYS = ("duration_s", "warmup_s", "seed", "events")
@@ -164,15 +165,78 @@ class _Reader:
         normalized_edges = [e for i, raw in enumerate(edges) if (e := self.read_edge(i, raw)) is not None]
         check_wiring(self.graph, self.problem)
         scenario = self.read_scenario(document.get("scenario"))
+        watch = self.read_watch(document.get("watch"))
         normalized: dict[str, Any] = {"format": FORMAT, "name": name}
         if description is not None:
             normalized["description"] = description  # kept only when given: absent stays absent
+        if watch is not None:
+            normalized["watch"] = watch
         return {
             **normalized,
             "nodes": normalized_nodes,
             "edges": normalized_edges,
             "scenario": scenario,
         }
+
+    def read_watch(self, raw: object) -> list[dict[str, str]] | None:
+        """The figures to watch: ``{"node": id, "metric": m}`` or ``{"client": id, "metric": m}``,
+        where ``m`` is a summary metric the kind of that node declares (see ``fields.Metric``)."""
+        if raw is None:
+            return None
+        if not isinstance(raw, list):
+            self.problem("document", "watch", f"must be a list of figures to watch (got {_type_word(raw)})")
+            return None
+        if len(raw) > limits.MAX_WATCHED:
+            self.problem("document", "watch", f"names {len(raw)} figures; the limit is {limits.MAX_WATCHED}")
+            return None
+        watch = []
+        for index, item in enumerate(raw):
+            where = f"watch[{index}]"
+            if not isinstance(item, dict):
+                self.problem(
+                    "document",
+                    where,
+                    f'must be an object like {{"node": id, "metric": name}} (got {_type_word(item)})',
+                )
+                continue
+            owner = [key for key in ("node", "client") if key in item]
+            unknown = [key for key in item if key not in ("node", "client", "metric")]
+            if len(owner) != 1 or unknown or "metric" not in item:
+                self.problem(
+                    "document",
+                    where,
+                    'must have "metric" and one of "node" or "client" (got keys: '
+                    f"{', '.join(map(str, item)) or 'none'})",
+                )
+                continue
+            key = owner[0]
+            node = self.nodes.get(item[key]) if isinstance(item[key], str) else None
+            if node is None:
+                self.problem(
+                    "document", f"{where}.{key}", f"{describe(item[key])} is not a node of this document"
+                )
+                continue
+            spec = KINDS[node.kind]
+            wanted = "client" if spec.metrics_in == "clients" else "node"
+            if key != wanted:
+                self.problem(
+                    "document",
+                    f"{where}.{key}",
+                    f"{node.id!r} is a {node.kind}: name it with {wanted!r}",
+                    node=node.id,
+                )
+                continue
+            names = [m.name for m in spec.summary_metrics]
+            if item["metric"] not in names:
+                self.problem(
+                    "document",
+                    f"{where}.metric",
+                    f"a {node.kind} reports no metric {describe(item['metric'])}; it reports: {', '.join(names)}",
+                    node=node.id,
+                )
+                continue
+            watch.append({key: node.id, "metric": item["metric"]})
+        return watch
 
     def read_list(self, document: dict, key: str, limit: int, *, required: bool) -> list:
         value = document.get(key)

@@ -193,6 +193,27 @@ def json_schema() -> dict[str, Any]:
                 "maxLength": limits.MAX_DESCRIPTION_LENGTH,
                 "description": "What the topology shows and what to watch when it runs (prose); optional.",
             },
+            "watch": {
+                "type": "array",
+                "maxItems": limits.MAX_WATCHED,
+                "description": "The figures to watch when it runs (the editor's What to watch card): each a "
+                "summary metric (x-metrics) that the named node's kind declares; a client is named with "
+                "'client', any other node with 'node'. Optional.",
+                "items": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "properties": {
+                                owner: {"$ref": "#/$defs/id", "x-refers-to": "node"},
+                                "metric": {"type": "string", "description": "A summary metric's name."},
+                            },
+                            "required": [owner, "metric"],
+                            "additionalProperties": False,
+                        }
+                        for owner in ("node", "client")
+                    ]
+                },
+            },
             "nodes": {
                 "type": "array",
                 "maxItems": limits.MAX_NODES,

@@ -27,7 +27,7 @@ def test_unknown_top_level_keys_are_refused(problem_at):
     problem = problem_at({"format": 1, "nodes": [], "theme": "dark"}, "document", "theme")
     assert (
         problem.message
-        == "unknown key 'theme' for the document; known: format, name, description, nodes, edges, scenario"
+        == "unknown key 'theme' for the document; known: format, name, description, watch, nodes, edges, scenario"
     )
 
 

@@ -284,3 +284,21 @@ def test_latency_climbs_steeply_as_the_load_nears_capacity():
     means = [sum(p) / len(p) for p in phases]
     assert means == sorted(means)
     assert means[-1] > 5 * means[0]
+
+
+def _figure(entry: dict, path: str):
+    for part in path.split("."):
+        entry = entry[part]
+    return entry
+
+
+@pytest.mark.parametrize("preset_id", IDS)
+def test_each_preset_names_two_to_five_figures_to_watch_that_its_results_hold(preset_id):
+    document = preset_by_id(preset_id)["document"]
+    watch = document["watch"]
+    assert 2 <= len(watch) <= 5
+    results = results_of(preset_id)
+    for item in watch:
+        where, node_id = ("clients", item["client"]) if "client" in item else ("nodes", item["node"])
+        value = _figure(results[where][node_id], item["metric"])
+        assert isinstance(value, (int, float)), f"{preset_id}: {item} is not a figure of its results"
