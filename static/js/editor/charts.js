@@ -172,6 +172,7 @@ function marksPlugin(getMarks, drawn) {
         ctx.lineWidth = Math.max(1, ratio);
         ctx.font = `${10 * ratio}px system-ui, sans-serif`;
         ctx.textBaseline = "top";
+        ctx.textAlign = "left"; // uPlot leaves its last axis's alignment on the context
         const rowEnds = []; // the right end of the last label in each row, so labels never overlap
         for (const { x, mark, more } of groups) {
           const color = MARK_COLORS[mark.action] || "#64748b";
@@ -512,8 +513,11 @@ export class RunCharts {
       plugins: [marksPlugin(() => this.marks, drawn.marks)],
       scales: {
         x: { time: false },
-        // Never a zero-height range: all zeros still get ticks 0..1, each different.
-        y: spec.range ? { range: spec.range } : { range: (chart, min, max) => [0, max > 0 ? max * 1.08 : 1] },
+        // Never a zero-height range: all zeros still get ticks 0..1, each different. Room above
+        // the lines for the marks' labels, when there are marks.
+        y: spec.range
+          ? { range: spec.range }
+          : { range: (chart, min, max) => [0, (max > 0 ? max : 1) * (this.marks.length ? 1.35 : 1.08)] },
       },
       axes: [
         {
@@ -523,7 +527,7 @@ export class RunCharts {
         },
         {
           // As wide as the longest tick ("10.05k", "100%") needs, in uPlot's 12 px axis font.
-          size: (chart, values) => Math.max(30, 16 + 7.2 * Math.max(3, ...(values || []).map((text) => String(text).length))),
+          size: (chart, values) => 18 + 8 * Math.max(3, ...(values || []).map((text) => String(text).length)),
           values: (chart, splits, axis, space, step) => {
             drawn.ticks = splits.map((tick) => `${formatTick(tick, step)}${tickSuffix}`);
             return drawn.ticks;
@@ -535,7 +539,7 @@ export class RunCharts {
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       series: [
-        { label: "t", value: (chart, second) => (second == null ? "" : formatInstant(second)) },
+        { label: "time", value: (chart, second) => (second == null ? "" : formatInstant(second)) },
         ...spec.series.map((series) => ({
           label: series.label,
           // Run B of a comparison: the same hue, lighter and dashed.
@@ -581,7 +585,7 @@ export class RunCharts {
   /** Vertical marks [{at_s, action, target}] on every chart. */
   setMarks(marks) {
     this.marks = marks;
-    for (const chart of this.charts) if (chart.plot) chart.plot.redraw(false);
+    this.redraw(); // the y ranges leave room for the marks' labels
   }
 
   /** Points drawn so far on the first chart (for tests: the charts grow). */

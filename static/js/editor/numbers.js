@@ -74,6 +74,7 @@ function decimalsOf(step) {
 export function formatTick(value, step = 0) {
   const n = finite(value);
   if (n === null) return "";
+  if (n === 0) return "0";
   const magnitude = Math.max(Math.abs(n), Math.abs(step) || 0);
   const [divisor, suffix] = magnitude >= 1e6 ? [1e6, "M"] : magnitude >= 1e4 ? [1e3, "k"] : [1, ""];
   const decimals = step > 0 ? decimalsOf(step / divisor) : divisor === 1 && !Number.isInteger(n) ? 2 : 0;
