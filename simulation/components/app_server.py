@@ -114,13 +114,13 @@ class AppServerParams(Kind):
 
 
 class AppServer(Server):
+    kind = "app_server"
     Params = AppServerParams
     SUMMARY_METRICS = (
         Metric("sessions", "Sessions held", "sessions", "Sessions in this server's memory at the end (local store)."),
         Metric("sessions_lost", "Sessions lost", "sessions", "Sessions held only by this server when it failed.", "lower"),
         Metric("session_misses", "Session misses", "requests", "Requests that reached a server without their session (sent elsewhere after a failure).", "lower"),
     )  # fmt: skip
-    kind = "app_server"
     COUNTERS = Server.COUNTERS + ("sessions_lost", "session_misses")
 
     def __init__(self, spec: dict, model) -> None:

@@ -234,6 +234,7 @@ class CacheParams(Kind):
 
 
 class Cache(Node):
+    kind = "cache"
     Params = CacheParams
     TRAITS = frozenset({"holds_data"})
     SUMMARY_METRICS = (
@@ -245,7 +246,6 @@ class Cache(Node):
     WINDOW_METRICS = (
         Metric("hit_ratio", "Hit ratio", "ratio", "Reads answered from the cache in the window.", "higher"),
     )  # fmt: skip
-    kind = "cache"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "hits", "misses", "stale_reads")
 

@@ -69,6 +69,7 @@ class CdnParams(Kind):
 
 
 class Cdn(Node):
+    kind = "cdn"
     Params = CdnParams
     TRAITS = frozenset({"forwards", "holds_data"})
     FORWARDS_TO = "its origin (the load balancer or server behind it)"
@@ -85,7 +86,6 @@ class Cdn(Node):
     WINDOW_METRICS = (
         Metric("hit_ratio", "Hit ratio", "ratio", "Static requests answered at the edge in the window.", "higher"),
     )  # fmt: skip
-    kind = "cdn"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "hits", "misses", "origin_requests", "stale_served", "pushes")
 

@@ -141,6 +141,7 @@ class ClientParams(Kind):
 
 
 class Client(Node):
+    kind = "client"
     Params = ClientParams
     TRAITS = frozenset({"source"})
     # A client's figures are per client (``results.clients[id]``, ``window.clients[id]``):
@@ -179,7 +180,6 @@ class Client(Node):
     def window_metrics(cls) -> list[Metric]:
         return list(cls.CLIENT_WINDOW_METRICS)
 
-    kind = "client"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("sent", "failed", "slow", "stale_reads")
 

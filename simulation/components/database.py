@@ -109,6 +109,7 @@ class DatabaseParams(Kind):
 
 
 class Database(Server):
+    kind = "database"
     Params = DatabaseParams
     TRAITS = frozenset({"queues", "replicates", "holds_data"})
     WIRING_STAGE = 0  # before the others: app servers look at the replication groups when they wire
@@ -121,7 +122,6 @@ class Database(Server):
     WINDOW_METRICS = (
         Metric("replication_lag_ms", "Replication lag", "ms", "How far behind its primary this replica is.", "lower"),
     )  # fmt: skip
-    kind = "database"
     COUNTERS = Server.COUNTERS + ("lag_sum", "lag_n", "conflicts", "stale_reads")
 
     def __init__(self, spec: dict, model) -> None:

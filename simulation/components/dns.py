@@ -65,6 +65,7 @@ class DnsParams(Kind):
 
 
 class Dns(Node):
+    kind = "dns"
     Params = DnsParams
     TRAITS = frozenset({"forwards"})
     FORWARDS_TO = "the targets its name resolves to (a load balancer or server per region)"
@@ -73,7 +74,6 @@ class Dns(Node):
         Metric("lookups", "Lookups", "requests", "Lookups made because a client's cached answer had expired (each costs lookup_ms)."),
     )  # fmt: skip
     WINDOW_METRICS = (Metric("completed_rps", "Answered", "rps", "Requests answered per second."),)
-    kind = "dns"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "completed", "lookups")
 

@@ -123,6 +123,7 @@ class LoadBalancerParams(Kind):
 
 
 class LoadBalancer(Node):
+    kind = "load_balancer"
     Params = LoadBalancerParams
     TRAITS = frozenset({"forwards"})
     FORWARDS_TO = "the servers it spreads requests over"
@@ -130,7 +131,6 @@ class LoadBalancer(Node):
         Metric("arrivals", "Requests", "requests", "Requests it received."),
     )  # fmt: skip
     WINDOW_METRICS = (Metric("completed_rps", "Answered", "rps", "Requests answered per second."),)
-    kind = "load_balancer"
     FOLDABLE = True
     COUNTERS = Node.COUNTERS + ("arrivals", "completed")
 

@@ -44,6 +44,7 @@ class QueueParams(Kind):
 
 
 class Queue(Node):
+    kind = "queue"
     Params = QueueParams
     TRAITS = frozenset({"forwards", "queues"})
     FORWARDS_TO = "the workers that consume its jobs"
@@ -55,7 +56,6 @@ class Queue(Node):
     WINDOW_METRICS = (
         Metric("queue_len", "Queue length", "requests", "Jobs waiting, averaged over the window.", "lower"),
     )  # fmt: skip
-    kind = "queue"
     COUNTERS = Node.COUNTERS + ("arrivals", "completed", "queue_area")
 
     def __init__(self, spec: dict, model) -> None:

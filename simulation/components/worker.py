@@ -34,8 +34,8 @@ class WorkerParams(Kind):
 
 
 class Worker(Server):
-    Params = WorkerParams
     kind = "worker"
+    Params = WorkerParams
 
     def __init__(self, spec: dict, model) -> None:
         self.sources: list[Queue] = []
