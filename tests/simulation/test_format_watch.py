@@ -38,11 +38,19 @@ def test_a_document_without_a_watch_list_stays_without_one():
     ("item", "field", "words"),
     [
         ({"node": "nowhere", "metric": "hit_ratio"}, "watch[0].node", "is not a node"),
-        ({"node": "cache", "metric": "utilisation"}, "watch[0].metric", "a cache reports no metric 'utilisation'"),
+        (
+            {"node": "cache", "metric": "utilisation"},
+            "watch[0].metric",
+            "a cache reports no metric 'utilisation'",
+        ),
         ({"node": "users", "metric": "availability"}, "watch[0].node", "name it with 'client'"),
         ({"client": "app", "metric": "utilization"}, "watch[0].client", "name it with 'node'"),
         ({"metric": "hit_ratio"}, "watch[0]", 'one of "node" or "client"'),
-        ({"node": "cache", "client": "users", "metric": "hit_ratio"}, "watch[0]", 'one of "node" or "client"'),
+        (
+            {"node": "cache", "client": "users", "metric": "hit_ratio"},
+            "watch[0]",
+            'one of "node" or "client"',
+        ),
         ("cache.hit_ratio", "watch[0]", "must be an object"),
     ],
 )
