@@ -255,10 +255,11 @@ export function renderDiff(a, b, labels = ["A", "B"], { catalog, document: docum
   const kind = clientKind(known);
   const clientMetrics = kind ? metricsOf(known, kind) : [];
   const present = (metric, x, y) => number(valueAt(x, metric.name)) !== null || number(valueAt(y, metric.name)) !== null;
-  const rows = clientMetrics
-    .filter((metric) => present(metric, ra, rb))
-    .map((metric) => diffRow(metric.label || metric.name, metric, valueAt(ra, metric.name), valueAt(rb, metric.name), { dataset: { summary: metric.name } }));
   const clientIds = [...new Set([...Object.keys(ra.clients || {}), ...Object.keys(rb.clients || {})])];
+  // Several systems side by side compare system by system: their merged figures answer no one.
+  const rows = clientIds.length > 1 ? [] : clientMetrics
+    .filter((metric) => present(metric, ra, rb))
+    .map((metric) => diffRow(metric.label || metric.name, metric, valueAt(ra, metric.name), valueAt(rb, metric.name), { dataset: { summary: metric.name } })); // prettier-ignore
   if (clientIds.length > 1) {
     for (const id of clientIds) {
       const ca = (ra.clients || {})[id] || {};
