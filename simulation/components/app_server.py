@@ -55,7 +55,8 @@ from __future__ import annotations
 from heapq import heappush
 from typing import Literal
 
-from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Kind, Metric, Number, ServiceDist, param
+from ..autoscaling import SCALING_SUMMARY_METRICS, SCALING_WINDOW_METRICS, Scalable
+from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Metric, Number, ServiceDist, param
 from ..network import OK, READ, WRITE, Call, Edge
 from .base import Server
 
@@ -75,7 +76,7 @@ def key_shard(key: int, n: int) -> int:
     return ((key + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF) % n
 
 
-class AppServerParams(Kind):
+class AppServerParams(Scalable):
     TITLE = "App server"
     SUMMARY = "Runs the application: a pool of workers that serve requests and call downstream."
 
@@ -111,16 +112,28 @@ class AppServerParams(Kind):
         "Where user sessions live: local (in this server's memory: lost when it dies) or shared "
         "(an external store: any server can serve any session, for a 0.5 ms round trip per request).",
     )
+    cost_per_hour: Number = param(
+        0.096,
+        "What one running instance costs per hour, in USD; the default: Amazon EC2 m5.large (2 vCPU, 8 GiB), Linux on demand "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 class AppServer(Server):
     kind = "app_server"
     Params = AppServerParams
+    SCALABLE = True
     SUMMARY_METRICS = (
         Metric("sessions", "Sessions held", "sessions", "Sessions in this server's memory at the end (local store)."),
         Metric("sessions_lost", "Sessions lost", "sessions", "Sessions held only by this server when it failed.", "lower"),
         Metric("session_misses", "Session misses", "requests", "Requests that reached a server without their session (sent elsewhere after a failure).", "lower"),
+        *SCALING_SUMMARY_METRICS,
     )  # fmt: skip
+    WINDOW_METRICS = SCALING_WINDOW_METRICS
     COUNTERS = Server.COUNTERS + ("sessions_lost", "session_misses")
 
     def __init__(self, spec: dict, model) -> None:

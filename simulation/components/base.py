@@ -39,6 +39,7 @@ from collections import deque
 from heapq import heappush
 from math import exp, frexp, log, sqrt
 
+from ..autoscaling import Instances, check_scaling
 from ..format.fields import Metric
 from ..kernel import stream
 from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS, Histogram
@@ -91,6 +92,7 @@ class Node:
         Metric("failures.rejected", "Rejected", "requests", "Requests turned away because its queue was full (HTTP 503).", "lower"),
         Metric("failures.timed_out", "Timed out", "requests", "Requests whose caller gave up waiting for its answer.", "lower"),
         Metric("downtime_s", "Downtime", "s", "Time it was down during the measured part of the run.", "lower"),
+        Metric("cost_usd", "Cost", "USD", "What it cost over the measured part of the run (cost_per_hour, usage).", "lower"),
     )  # fmt: skip
     WINDOW_METRICS: tuple[Metric, ...] = (
         Metric("arrivals_rps", "Arrivals", "rps", "Requests reaching it per second."),
@@ -134,6 +136,12 @@ class Node:
     def window_metrics(cls) -> list[Metric]:
         """The metrics of this kind's part of each window message, base classes' first."""
         return _gathered(cls, "WINDOW_METRICS")
+
+    @staticmethod
+    def check_params(params: dict) -> list[tuple[str, str]]:
+        """Problems with this kind's parameters taken together, as (parameter, message) pairs
+        (each parameter alone was checked against its range already)."""
+        return []
 
     def tracks_sessions(self) -> bool:
         """Whether this node, as configured, needs the run to know which server holds each session."""
@@ -241,12 +249,29 @@ class Node:
             "error_ratio": min(1.0, errors / reached) if reached else (1.0 if errors else 0.0),
         }
 
+    def hourly_cost(self, d: dict, length: float) -> float:
+        """What the node costs per hour now, in USD, usage over the window included."""
+        rate = self.params["cost_per_hour"]
+        per_million = self.params.get("cost_per_million_requests")
+        if per_million:
+            rate += per_million * d.get("arrivals", 0) / length * 3600.0 / 1e6
+        return rate
+
+    def cost(self, d: dict, measured: float) -> float:
+        """What the node cost over the measured ``measured`` s, in USD (a failed node still costs)."""
+        usd = self.params["cost_per_hour"] * measured / 3600.0
+        per_million = self.params.get("cost_per_million_requests")
+        if per_million:
+            usd += per_million * d.get("arrivals", 0) / 1e6
+        return usd
+
     def summary(self, d: dict, measured: float) -> dict:
         """The node's entry in the results, from counter differences ``d`` over ``measured`` s."""
         return {
             "kind": self.kind,
             "failures": {"refused": d["refused"], "rejected": d["rejected"], "timed_out": d["timed_out"]},
             "downtime_s": d["downtime"],
+            "cost_usd": self.cost(d, measured),
         }
 
 
@@ -261,8 +286,21 @@ class Server(Node):
     times). One addition per change of state, and exact.
     """
 
-    COUNTERS = Node.COUNTERS + ("arrivals", "completed", "busy_area", "queue_area")
+    COUNTERS = Node.COUNTERS + (
+        "arrivals",
+        "completed",
+        "busy_area",
+        "queue_area",
+        "serving_area",
+        "asked_area",
+    )
     TRAITS = frozenset({"queues"})
+    SCALABLE = False  # True: runs ``instances`` copies and may autoscale (see ``simulation.autoscaling``)
+
+    @classmethod
+    def check_params(cls, params: dict) -> list[tuple[str, str]]:
+        return check_scaling(params) if cls.SCALABLE else []
+
     SUMMARY_METRICS = (
         Metric("arrivals", "Arrivals", "requests", "Requests that reached it while it was up."),
         Metric("completed", "Completed", "requests", "Requests it finished serving."),
@@ -291,11 +329,19 @@ class Server(Node):
         # on_start(t, call) -> extra seconds: work done as a worker picks the call up
         # whose duration folds into its service (an app server's cache lookup).
         self.on_start = None
+        self.instances = None  # an ``Instances`` when SCALABLE: how many copies serve
         super().__init__(spec, model)
         self._served = self.served  # bound once: scheduled for every call (wire may pick finish)
 
     def configure(self, params: dict) -> None:
-        self.workers = params["workers"]
+        if self.SCALABLE:
+            if self.instances is None:
+                self.instances = Instances(self, params)
+            else:
+                self.instances.configure(params)
+            self.workers = self.instances.workers  # every serving instance's workers, one waiting line
+        else:
+            self.workers = params["workers"]
         self.queue_limit = params.get("queue_limit")
         dist = params.get("service_dist", "exponential")
         self.exponential = dist == "exponential"
@@ -305,8 +351,16 @@ class Server(Node):
         self.means = (0.0, 0.0, 0.0)
 
     def set_params(self, t: float, params: dict) -> None:
+        old = self.workers
         super().set_params(t, params)
-        # More workers take waiting calls at once; fewer take effect as busy ones finish.
+        if self.instances is not None:
+            self.instances.capacity_acc += (old - self.workers) * t
+            if "instances" in params:
+                self.instances.set_size(t, params["instances"])
+        self.capacity_grew(t)
+
+    def capacity_grew(self, t: float) -> None:
+        """More workers take waiting calls at once (fewer take effect as busy ones finish)."""
         while self.up and self.queue and self.busy < self.workers:
             self.queue_acc += t
             self.start(t, self.queue.popleft())
@@ -439,31 +493,52 @@ class Server(Node):
     def counters(self, t: float) -> tuple:
         busy_area = self.busy_acc + self.busy * t
         queue_area = self.queue_acc + len(self.queue) * t
-        return super().counters(t) + (self.n_arrivals, self.n_completed, busy_area, queue_area)
+        sized = self.instances.counters(t) if self.instances is not None else (t, t)
+        return super().counters(t) + (self.n_arrivals, self.n_completed, busy_area, queue_area, *sized)
 
     def warmup_reset(self, t: float) -> None:
         self.latency.reset()
+        if self.instances is not None:
+            self.instances.warmup_reset(t)
+
+    def utilization(self, d: dict, length: float) -> float:
+        """Busy worker-time over available worker-time, from counter differences over ``length`` s."""
+        uptime = length - d["downtime"]
+        if uptime <= 0:
+            return 0.0
+        workers = self.workers
+        if self.instances is not None and self.instances.maximum is not None and d["serving_area"] > 0:
+            workers = self.instances.per_instance * d["serving_area"] / length  # the size changed: its mean
+        return max(0.0, min(1.0, d["busy_area"] / (workers * uptime)))
+
+    def hourly_cost(self, d: dict, length: float) -> float:
+        if self.instances is None:
+            return super().hourly_cost(d, length)
+        return self.params["cost_per_hour"] * self.instances.asked
+
+    def cost(self, d: dict, measured: float) -> float:
+        if self.instances is None:
+            return super().cost(d, measured)
+        return self.params["cost_per_hour"] * d["asked_area"] / 3600.0
 
     def window(self, d: dict, length: float) -> dict:
         view = super().window(d, length)
-        uptime = length - d["downtime"]
-        if uptime > 0:
-            view["utilization"] = max(0.0, min(1.0, d["busy_area"] / (self.workers * uptime)))
+        if length - d["downtime"] > 0:
+            view["utilization"] = self.utilization(d, length)
         view["queue_len"] = max(0.0, d["queue_area"] / length)
+        if self.instances is not None:
+            self.instances.window(view)
         return view
 
     def summary(self, d: dict, measured: float) -> dict:
         out = super().summary(d, measured)
-        uptime = measured - d["downtime"]
         p50, p95, p99 = self.latency.percentiles((0.5, 0.95, 0.99))
         out.update(
             {
                 "arrivals": d["arrivals"],
                 "completed": d["completed"],
                 "rejected": d["rejected"],
-                "utilization": max(0.0, min(1.0, d["busy_area"] / (self.workers * uptime)))
-                if uptime > 0
-                else 0.0,
+                "utilization": self.utilization(d, measured),
                 "queue_mean": max(0.0, d["queue_area"] / measured) if measured > 0 else 0.0,
                 "latency_ms": {
                     "mean": self.latency.mean() * 1000,
@@ -473,6 +548,8 @@ class Server(Node):
                 },
             }
         )
+        if self.instances is not None:
+            out.update(self.instances.summary(d, measured))
         return out
 
 

@@ -231,6 +231,15 @@ class CacheParams(Kind):
         gt=0,
         le=1,
     )
+    cost_per_hour: Number = param(
+        0.156,
+        "What one running instance costs per hour, in USD; the default: Amazon ElastiCache cache.m5.large, on demand "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 class Cache(Node):

@@ -66,6 +66,23 @@ class CdnParams(Kind):
         le=10_000_000,
     )
     edge_ms: Number = param(5, "Time to serve a request at the edge, in ms.", unit="ms", ge=0, le=10_000)
+    cost_per_hour: Number = param(
+        0,
+        "What one running instance costs per hour, in USD; the default: Amazon CloudFront: $0.0100 per 10,000 HTTPS requests (data transfer not modelled) "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
+    cost_per_million_requests: Number = param(
+        1.0,
+        "What a million requests through it cost, in USD (usage pricing).",
+        unit="USD",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 class Cdn(Node):

@@ -106,6 +106,15 @@ class DatabaseParams(Kind):
         "replicas); null = auto: replicas when it has any, else primary.",
         auto="replicas when the primary has replicas, else primary",
     )
+    cost_per_hour: Number = param(
+        0.171,
+        "What one running instance costs per hour, in USD; the default: Amazon RDS for MySQL db.m5.large, single-AZ on demand "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 class Database(Server):

@@ -62,6 +62,23 @@ class DnsParams(Kind):
         ge=0,
         le=10_000,
     )
+    cost_per_hour: Number = param(
+        0.000685,
+        "What one running instance costs per hour, in USD; the default: Amazon Route 53: $0.50 per hosted zone per month (730 h), $0.40 per million standard queries "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
+    cost_per_million_requests: Number = param(
+        0.4,
+        "What a million requests through it cost, in USD (usage pricing).",
+        unit="USD",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 class Dns(Node):

@@ -15,7 +15,8 @@ from __future__ import annotations
 from heapq import heappush
 from math import log
 
-from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Kind, Number, ServiceDist, param
+from ..autoscaling import SCALING_SUMMARY_METRICS, SCALING_WINDOW_METRICS, Scalable
+from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Number, ServiceDist, param
 from ..network import OK, WRITE, Call
 from .base import Server
 from .queue import Queue
@@ -23,7 +24,7 @@ from .queue import Queue
 __all__ = ["Worker", "WorkerParams"]
 
 
-class WorkerParams(Kind):
+class WorkerParams(Scalable):
     TITLE = "Worker"
     SUMMARY = "Consumes jobs from the queue that points to it and may write to its database."
 
@@ -31,11 +32,23 @@ class WorkerParams(Kind):
     service_ms: Number = param(50, "Mean time to process one job, in ms.", unit="ms", gt=0, le=3_600_000)
     service_dist: ServiceDist = param("exponential", SERVICE_DIST_HELP)
     service_cv: Number = param(1.0, SERVICE_CV_HELP, gt=0, le=10)
+    cost_per_hour: Number = param(
+        0.096,
+        "What one running instance costs per hour, in USD; the default: Amazon EC2 m5.large (2 vCPU, 8 GiB), Linux on demand "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 class Worker(Server):
     kind = "worker"
     Params = WorkerParams
+    SCALABLE = True
+    SUMMARY_METRICS = SCALING_SUMMARY_METRICS
+    WINDOW_METRICS = SCALING_WINDOW_METRICS
 
     def __init__(self, spec: dict, model) -> None:
         self.sources: list[Queue] = []
@@ -114,6 +127,5 @@ class Worker(Server):
         super().on_recover(t)
         self.pull(t)
 
-    def set_params(self, t: float, params: dict) -> None:
-        super().set_params(t, params)
-        self.pull(t)
+    def capacity_grew(self, t: float) -> None:
+        self.pull(t)  # free threads take jobs from our queues

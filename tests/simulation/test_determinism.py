@@ -13,7 +13,7 @@ import json
 from simulation import run
 from tests.simulation.helpers import document, edge, node
 
-GOLDEN = "077548becf2c78887ab67f29a9ec60b64b505a20940f59f5d5edddd78570b781"
+GOLDEN = "bf40ac1d73487a45c954c4f69c212f42ef82549310dd981a4d9c3c7c8cfc2d91"
 
 
 def shop(seed: int = 7) -> dict:

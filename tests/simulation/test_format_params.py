@@ -123,7 +123,9 @@ def test_an_unknown_parameter_is_refused_listing_the_kinds_parameters(problem_at
     problem = problem_at(lone("app_server", foo=1), "node 'n'", "params.foo")
     assert problem.message == (
         "unknown parameter 'foo' for kind app_server; known: workers, service_ms, service_dist, service_cv, "
-        "queue_limit, cpu_speed, session_store, standby_for, standby, heartbeat_ms, missed_heartbeats, startup_s"
+        "queue_limit, cpu_speed, session_store, instances, max_instances, min_instances, target_utilization, "
+        "scale_cooldown_s, instance_startup_s, cost_per_hour, standby_for, standby, heartbeat_ms, "
+        "missed_heartbeats, startup_s"
     )
 
 

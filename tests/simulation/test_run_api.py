@@ -64,6 +64,7 @@ def test_on_window_is_called_once_per_simulated_second_in_order():
         "errors_rps",
         "goodput_rps",
         "requests_rps",
+        "cost_per_hour_usd",
         "nodes",
         "clients",
     }
@@ -159,6 +160,7 @@ def test_results_have_exactly_the_specified_fields():
         "sessions_lost",
         "nodes",
         "failovers",
+        "cost",
         "stopped",
         "wall_s",
         "events_processed",
