@@ -18,6 +18,7 @@ MAX_NAME_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 2_000
 MAX_ID_LENGTH = 100
 MAX_WATCHED = 12  # figures a document names as the ones to watch
+MAX_PROFILE_POINTS = 200  # [t_s, rps] points of one client's rate_profile
 
 
 def as_dict() -> dict[str, int]:
@@ -33,4 +34,5 @@ def as_dict() -> dict[str, int]:
         "max_description_length": MAX_DESCRIPTION_LENGTH,
         "max_id_length": MAX_ID_LENGTH,
         "max_watched": MAX_WATCHED,
+        "max_profile_points": MAX_PROFILE_POINTS,
     }

@@ -37,6 +37,7 @@ __all__ = [
     "REFUSED",
     "REJECTED",
     "TIMED_OUT",
+    "THROTTLED",
     "READ",
     "WRITE",
     "REPLICATE",
@@ -52,6 +53,7 @@ OK = 0
 REFUSED = 1  # the callee was down (or cut off with no timeout to wait for)
 REJECTED = 2  # the callee was full (HTTP 503, queue at capacity)
 TIMED_OUT = 3  # the caller gave up waiting
+THROTTLED = 4  # a rate limit turned it away (HTTP 429)
 
 # What a call asks for.
 READ = 0

@@ -5,6 +5,18 @@ many independent users) or ``constant`` (one every ``1 / rate_rps`` seconds).
 There is always exactly one pending arrival event per client; a ``set`` of
 ``rate_rps`` abandons it and draws the next gap at the new rate.
 
+A ``rate_profile`` (``[t_s, rps]`` points: the rate goes linearly from point to
+point, and holds the first value before the first point and the last after the
+last) makes the rate vary with time. Arrivals then follow it exactly by
+inverting the integrated rate Lambda(t): the next arrival after t is the time s
+at which Lambda(s) - Lambda(t) reaches a draw E, with E exponential of mean 1 for
+``poisson`` (a non-homogeneous Poisson process, with no rejected candidates as
+thinning would have) and E = 1 for ``constant`` (one request per unit of area:
+spacing 1 / rate when the rate is flat). Within a linear piece the integral is
+quadratic in s, solved in closed form (:func:`profile_advance`). A ``set`` of
+``rate_rps`` removes the profile from then on; a ``set`` of ``rate_profile``
+replaces it (its times are times of the run, not of the event).
+
 Each request is a write with probability ``1 - read_ratio``, else a read, of one
 key: uniform over ``key_count`` keys, or Zipf with exponent ``zipf_s`` (key 0 is
 the most popular; P(key k) is proportional to 1 / (k + 1) ** s, drawn by
@@ -16,8 +28,12 @@ client may have) and is for a static asset with probability ``static_ratio``.
 An attempt that is refused, rejected or not answered within ``timeout_ms`` fails;
 a late answer is ignored, but the work downstream still happens (wasted capacity
 is realistic). A failed attempt is retried up to ``max_retries`` times, the n-th
-retry waiting ``retry_backoff_ms * 2 ** (n - 1)`` times a jitter factor uniform
-in [0.5, 1.5) ("equal jitter": spreads retries without ever retrying at once).
+retry waiting ``retry_backoff_ms * 2 ** (n - 1)`` times a jitter factor set by
+``retry_jitter``: ``equal`` (the default), uniform in [0.5, 1.5), spreads retries
+without ever retrying at once; ``full`` (AWS's "full jitter"), uniform in [0, 1),
+spreads them most; ``none`` retries in lockstep, which with no backoff is how a
+retry storm happens. A throttled attempt (429 from a rate limit) is retried like
+a rejected one.
 A request is ``ok`` if some attempt succeeds; its latency runs from the first
 send to the final answer, and it counts towards goodput when within ``slo_ms``.
 
@@ -28,21 +44,26 @@ shift the arrival process.
 
 from __future__ import annotations
 
+import json
 from array import array
-from bisect import bisect
+from bisect import bisect, bisect_right
 from heapq import heappush
 from itertools import accumulate
-from math import frexp, log
-from typing import Literal
+from math import frexp, inf, isfinite, log, sqrt
+from typing import Annotated, Literal
+
+from annotated_types import Ge, MaxLen
+from pydantic import BeforeValidator, Strict
+from pydantic_core import PydanticCustomError
 
 from .. import limits
 from ..format.fields import Int, Kind, Metric, Number, param
 from ..kernel import stream
 from ..metrics import LAST, MIN_VALUE, OFFSET, SCALE, SUB_BUCKETS, Tally
-from ..network import OK, REJECTED, TIMED_OUT, Call, Request, lost
+from ..network import OK, REJECTED, THROTTLED, TIMED_OUT, Call, Request, lost
 from .base import Node
 
-__all__ = ["Client", "ClientParams"]
+__all__ = ["Client", "ClientParams", "profile_advance", "profile_area"]
 
 _ZIPF_TABLES: dict[tuple[int, float], list[float] | array] = {}
 
@@ -60,6 +81,127 @@ def zipf_table(n: int, s: float) -> list[float] | array:
     return table
 
 
+# -- traffic shape ------------------------------------------------------------
+
+
+def profile_advance(times: list[float], rates: list[float], t: float, area: float) -> float:
+    """The time s >= t at which the area under the profile from t reaches ``area`` (inf: never).
+
+    ``times`` and ``rates`` are the profile's points (times in order). Piece j of
+    the rate is constant before the first point (j = 0), linear from point j - 1
+    to point j, and constant after the last point (j = len(times)).
+    """
+    if area <= 0.0:
+        return t
+    n = len(times)
+    j = bisect_right(times, t)  # t < times[j]: t lies in piece j
+    while j < n:
+        end = times[j]
+        if end > t:  # (two points at one time are a step: a piece of no length)
+            if j == 0:
+                rate = rates[0]
+                remaining = rate * (end - t)
+                if area <= remaining:
+                    return t + area / rate
+            else:
+                start = times[j - 1]
+                slope = (rates[j] - rates[j - 1]) / (end - start)
+                rate = rates[j - 1] + slope * (t - start)
+                remaining = 0.5 * (rate + rates[j]) * (end - t)
+                if area <= remaining:
+                    # rate * x + slope * x^2 / 2 = area, in the form that is stable for either sign of slope
+                    root = sqrt(max(0.0, rate * rate + 2.0 * slope * area))
+                    return min(end, t + 2.0 * area / (rate + root))
+            area -= remaining
+            t = end
+        j += 1
+    rate = rates[-1]
+    return t + area / rate if rate > 0.0 else inf
+
+
+def profile_area(points: list[list[float]], start: float, end: float) -> float:
+    """The area under a rate profile (``[t_s, rps]`` points) from ``start`` to ``end``: requests expected."""
+    if end <= start:
+        return 0.0
+    times = [p[0] for p in points]
+    rates = [p[1] for p in points]
+    total = 0.0
+    a = start
+    for j in range(len(times) + 1):
+        lo = -inf if j == 0 else times[j - 1]
+        hi = inf if j == len(times) else times[j]
+        b = min(end, hi)
+        if b > a and hi > lo:
+            if j == 0 or j == len(times):
+                total += rates[0 if j == 0 else -1] * (b - a)
+            else:
+                slope = (rates[j] - rates[j - 1]) / (hi - lo)
+                ra = rates[j - 1] + slope * (a - lo)
+                rb = rates[j - 1] + slope * (b - lo)
+                total += 0.5 * (ra + rb) * (b - a)
+        a = max(a, b)
+        if a >= end:
+            break
+    return total
+
+
+def _point_text(point: object) -> str:
+    return json.dumps(point) if isinstance(point, (list, int, float)) else repr(point)
+
+
+def _checked_profile(value: object) -> object:
+    """Refuse a rate profile that is not [t_s, rps] points in time order, within range."""
+    if not isinstance(value, list):
+        raise PydanticCustomError("rate_profile", "must be a list of [t_s, rps] points, or null")
+    if not value:
+        raise PydanticCustomError("rate_profile", "must hold at least one [t_s, rps] point, or be null")
+    if len(value) > limits.MAX_PROFILE_POINTS:
+        raise PydanticCustomError(
+            "rate_profile",
+            f"has {len(value)} points; the limit is {limits.MAX_PROFILE_POINTS} per client",
+        )
+    points = []
+    for i, point in enumerate(value):
+        if (
+            not isinstance(point, list)
+            or len(point) != 2
+            or any(isinstance(x, bool) or not isinstance(x, (int, float)) or not isfinite(x) for x in point)
+        ):
+            raise PydanticCustomError(
+                "rate_profile",
+                f"points[{i}] is {_point_text(point)}: each point must be [t_s, rps], two numbers",
+            )
+        t_s, rps = point
+        if not 0 <= t_s <= limits.MAX_DURATION_S:
+            raise PydanticCustomError(
+                "rate_profile",
+                f"points[{i}] is {_point_text(point)}: t_s must be from 0 to "
+                f"{limits.MAX_DURATION_S:,} s (24 hours, the longest run)",
+            )
+        if rps < 0:
+            raise PydanticCustomError(
+                "rate_profile", f"points[{i}] is {_point_text(point)}: rps must be at least 0"
+            )
+        if rps > limits.MAX_RATE_RPS:
+            raise PydanticCustomError(
+                "rate_profile",
+                f"points[{i}] is {_point_text(point)}: rps must be at most {limits.MAX_RATE_RPS:,}, "
+                "the most one client may send",
+            )
+        if points and t_s < points[-1][0]:
+            raise PydanticCustomError(
+                "rate_profile",
+                f"points must be in time order: points[{i}] ({_point_text(point)}) comes after "
+                f"points[{i - 1}] ({_point_text(value[i - 1])})",
+            )
+        points.append([float(t_s), float(rps)])
+    return points
+
+
+_NonNegative = Annotated[float, Strict(), Ge(0)]
+RateProfile = Annotated[list[Annotated[list[_NonNegative], MaxLen(2)]], BeforeValidator(_checked_profile)]
+
+
 class ClientParams(Kind):
     TITLE = "Client"
     SUMMARY = "Users sending requests (reads and writes of keys) at a given rate to one target."
@@ -70,6 +212,14 @@ class ClientParams(Kind):
         unit="rps",
         gt=0,
         le=limits.MAX_RATE_RPS,
+    )
+    rate_profile: RateProfile | None = param(
+        None,
+        "A traffic shape: [t_s, rps] points in time order; the rate goes linearly from point to "
+        "point and holds the first value before the first point and the last after the last. "
+        "When given it replaces rate_rps (a set event on rate_rps removes it from then on); "
+        "null = a steady rate_rps.",
+        max_length=limits.MAX_PROFILE_POINTS,
     )
     arrival: Literal["poisson", "constant"] = param(
         "poisson",
@@ -129,6 +279,13 @@ class ClientParams(Kind):
         unit="ms",
         ge=0,
         le=600_000,
+    )
+    retry_jitter: Literal["equal", "none", "full"] = param(
+        "equal",
+        "How the backoff is randomised: equal (the default, and what documents without this "
+        "parameter mean: the wait times a factor uniform in [0.5, 1.5)), none (exactly "
+        "retry_backoff_ms x 2^(n-1): clients retry in lockstep) or full (AWS's full jitter: "
+        "uniform from 0 to that wait).",
     )
     slo_ms: Number | None = param(
         None,
@@ -196,7 +353,6 @@ class Client(Node):
         self.n_failed_all = 0  # ...and all of them, for the windows
         super().__init__(spec, model)
         self.jitter = stream(model.seed, self.id + "\x00retries").random
-        self._arrival = self.arrival
         self._timeout = self.timeout_expired
         self._retry = self.retry
 
@@ -205,6 +361,15 @@ class Client(Node):
         self.rate = params["rate_rps"]
         self.period = 1.0 / self.rate  # mean gap between arrivals
         self.constant = params["arrival"] == "constant"
+        profile = params.get("rate_profile")
+        if profile:
+            # Chosen once: a steady rate keeps the plain arrival, with no test of a profile in it.
+            self.profile_times = [p[0] for p in profile]
+            self.profile_rates = [p[1] for p in profile]
+            self._arrival = self.arrival_shaped
+        else:
+            self.profile_times = self.profile_rates = None
+            self._arrival = self.arrival
         self.read_ratio = params["read_ratio"]
         self.key_count = params["key_count"]
         self.static_ratio = params["static_ratio"]
@@ -212,6 +377,7 @@ class Client(Node):
         self.timeout = None if params["timeout_ms"] is None else params["timeout_ms"] / 1000.0
         self.max_retries = params["max_retries"]
         self.backoff = params["retry_backoff_ms"] / 1000.0
+        self.retry_jitter = params.get("retry_jitter", "equal")
         self.slo = None if params.get("slo_ms") is None else params["slo_ms"] / 1000.0
         self.plain = False  # until start() knows better
         self.zipf = None
@@ -244,17 +410,27 @@ class Client(Node):
         self.plain = not uses and self.static_ratio == 0.0  # nothing to draw but the arrival
 
     def schedule_arrival(self, t: float) -> None:
+        if self.profile_times is not None:
+            area = 1.0 if self.constant else -log(1.0 - self.rng.random())
+            ta = profile_advance(self.profile_times, self.profile_rates, t, area)
+            if ta != inf:  # (else the profile ends at 0 rps: no more arrivals)
+                heappush(self.heap, (ta, next(self.seq), self._arrival, self.token))
+            return
         gap = self.period if self.constant else -log(1.0 - self.rng.random()) * self.period
         heappush(self.heap, (t + gap, next(self.seq), self._arrival, self.token))
 
     def set_params(self, t: float, params: dict) -> None:
-        rate = self.rate
+        if "rate_rps" in params and "rate_profile" not in params:
+            params = {**params, "rate_profile": None}  # a steady rate replaces the shape from now on
+        rate, shaped = self.rate, self.profile_times is not None
         super().set_params(t, params)
-        if self.edge is not None and (self.rate != rate or "arrival" in params):
+        reshaped = "rate_profile" in params and (shaped or self.profile_times is not None)
+        if self.edge is not None and (self.rate != rate or "arrival" in params or reshaped):
             self.token += 1  # the pending arrival is abandoned: draw the next gap at the new rate
             self.schedule_arrival(t)
 
     # -- the hot path: one event per arrival, inlined ------------------------------
+    # (``issue`` is the same request creation, readable; a steady rate keeps this copy.)
     def arrival(self, t: float, token: int) -> None:
         if token != self.token:
             return  # superseded by a rate change
@@ -296,6 +472,36 @@ class Client(Node):
             edge.arrive(ta, call)
         else:
             heappush(self.heap, (ta, next(self.seq), edge.arrive, call))
+
+    def arrival_shaped(self, t: float, token: int) -> None:
+        """An arrival under a ``rate_profile``: the next one is where the profile's area reaches a draw."""
+        if token != self.token:
+            return  # superseded by a set
+        area = 1.0 if self.constant else -log(1.0 - self.random())
+        ta = profile_advance(self.profile_times, self.profile_rates, t, area)
+        if ta != inf:
+            heappush(self.heap, (ta, next(self.seq), self._arrival, token))
+        if self.up:
+            self.issue(t)
+
+    def issue(self, t: float) -> None:
+        """Create a request at ``t`` and send its first attempt (``arrival`` holds an inlined copy)."""
+        random = self.random
+        write = self.draw_op and random() >= self.read_ratio
+        key = 0
+        if self.draw_key:
+            if self.zipf is None:
+                key = int(random() * self.key_count)
+            else:
+                key = min(bisect(self.zipf, random() * self.zipf_total), self.key_count - 1)
+        session = int(random() * self.session_count) + self.session_base if self.draw_session else 0
+        static = self.static_ratio > 0.0 and random() < self.static_ratio
+        req = Request(self, key, write, static, session, t, t >= self.warmup)
+        self.n_sent_all += 1
+        if self.timeout is not None:
+            req.deadline = t + self.timeout
+            heappush(self.heap, (req.deadline, next(self.seq), self._timeout, req))
+        self.edge.send(t, req, True)
 
     def send(self, t: float, req: Request) -> None:
         """Send another attempt of ``req`` (a retry)."""
@@ -359,10 +565,18 @@ class Client(Node):
                 tally.rejected += 1
             elif status == TIMED_OUT:
                 tally.timed_out += 1
+            elif status == THROTTLED:
+                tally.throttled += 1
         if req.attempts <= self.max_retries:
             if req.counted:
                 tally.retries += 1
-            delay = self.backoff * 2 ** (req.attempts - 1) * (0.5 + self.jitter())
+            jitter = self.retry_jitter
+            if jitter == "equal":
+                delay = self.backoff * 2 ** (req.attempts - 1) * (0.5 + self.jitter())
+            elif jitter == "full":
+                delay = self.backoff * 2 ** (req.attempts - 1) * self.jitter()
+            else:
+                delay = self.backoff * 2 ** (req.attempts - 1)
             heappush(self.heap, (t + delay, next(self.seq), self._retry, req))
             return
         self.n_failed_all += 1

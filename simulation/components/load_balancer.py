@@ -37,6 +37,19 @@ f, the balancer computes the time of the threshold-th check after f (and when it
 recovers at r, the first check at or after r); "believed healthy at t" is then a
 comparison of t with those two times. With no healthy target the balancer
 answers at once: refused (HTTP 503).
+
+Rate limiting (an API gateway). With ``rate_limit_rps`` set, a token bucket
+stands in front of the balancer: it holds at most ``rate_limit_burst`` tokens
+(default: one second's worth), starts full, and refills continuously at
+``rate_limit_rps``. A request takes one token; a request that finds none is
+answered at once, 429 (``THROTTLED``), counted under ``failures.throttled``,
+and never reaches a target: over any interval the balancer passes at most
+rate x length + burst requests. The refill is computed from the time elapsed
+at each request (no timer events). Calls may be handed to a balancer folded,
+slightly out of time order when they come over wires of different latency;
+the bucket then refills only forwards in time, so the bound still holds. The
+limited path is chosen once in ``configure`` (the instance's ``arrive``), so a
+balancer without a limit runs the same code as before.
 """
 
 from __future__ import annotations
@@ -47,8 +60,9 @@ from heapq import heappush
 from math import ceil, inf
 from typing import Literal
 
+from .. import limits
 from ..format.fields import Int, Kind, Metric, Number, param
-from ..network import REFUSED, Call, lost, reply
+from ..network import REFUSED, THROTTLED, Call, lost, reply
 from .base import Node
 
 __all__ = ["LoadBalancer", "LoadBalancerParams", "consistent_hash_index", "hash_ring", "ip_hash_index"]
@@ -120,6 +134,24 @@ class LoadBalancerParams(Kind):
         ge=1,
         le=100,
     )
+    rate_limit_rps: Number | None = param(
+        None,
+        "Rate limit (a token bucket in front of the balancer, as an API gateway has): requests per "
+        "second it lets through; a request beyond it is answered 429 at once (throttled) and "
+        "clients retry it like a rejected one; null = no limit.",
+        unit="rps",
+        gt=0,
+        le=limits.MAX_RATE_RPS,
+    )
+    rate_limit_burst: Number | None = param(
+        None,
+        "Size of the token bucket: how many requests may pass at once above the rate after a quiet "
+        "spell; null = auto: one second's worth (rate_limit_rps).",
+        unit="requests",
+        ge=1,
+        le=limits.MAX_RATE_RPS,
+        auto="rate_limit_rps (one second's worth)",
+    )
 
 
 class LoadBalancer(Node):
@@ -129,10 +161,12 @@ class LoadBalancer(Node):
     FORWARDS_TO = "the servers it spreads requests over"
     SUMMARY_METRICS = (
         Metric("arrivals", "Requests", "requests", "Requests it received."),
+        # Reported by a balancer with a rate limit (rate_limit_rps), absent without one.
+        Metric("failures.throttled", "Throttled", "requests", "Requests its rate limit answered 429 at once (never forwarded).", "lower"),
     )  # fmt: skip
     WINDOW_METRICS = (Metric("completed_rps", "Answered", "rps", "Requests answered per second."),)
     FOLDABLE = True
-    COUNTERS = Node.COUNTERS + ("arrivals", "completed")
+    COUNTERS = Node.COUNTERS + ("arrivals", "completed", "throttled")
 
     def __init__(self, spec: dict, model) -> None:
         self.targets: list = []
@@ -140,6 +174,10 @@ class LoadBalancer(Node):
         self.active: set[Call] = set()
         self.n_arrivals = 0
         self.n_completed = 0
+        self.n_throttled = 0
+        self.limited = False  # has had a rate limit at some time of the run (it then reports throttled)
+        self.tokens = 0.0
+        self.tokens_at = 0.0
         super().__init__(spec, model)
 
     def configure(self, params: dict) -> None:
@@ -151,6 +189,28 @@ class LoadBalancer(Node):
         self.overhead = overhead / 1000.0
         self.interval = params["health_check_interval_ms"] / 1000.0
         self.threshold = params["unhealthy_threshold"]
+        limit = params.get("rate_limit_rps")
+        if limit is None:
+            self.__dict__.pop("arrive", None)  # the class's arrive: no bucket on the path
+        else:
+            burst = params.get("rate_limit_burst")
+            self.limit = limit
+            self.burst = float(limit if burst is None else burst)
+            if not self.limited:
+                self.tokens = self.burst  # the bucket starts full
+                self.limited = True
+            self.tokens = min(self.tokens, self.burst)
+            self.arrive = self.arrive_limited  # chosen once: wires hand calls to it
+
+    def set_params(self, t: float, params: dict) -> None:
+        if "rate_limit_rps" in params or "rate_limit_burst" in params:
+            self.refill(t)  # the tokens earned so far were earned at the old rate
+        super().set_params(t, params)
+        # The wires into the balancer hold its arrive: point them at it again (limited or not).
+        for edge in self.into:
+            for wire in (edge, *edge.dependents):
+                if wire.target is self:
+                    wire.point_to(self)
 
     def uses(self) -> frozenset[str]:
         if self.algorithm == "ip_hash":
@@ -277,6 +337,29 @@ class LoadBalancer(Node):
                 return k
         return -1
 
+    def refill(self, t: float) -> None:
+        if self.limited and t > self.tokens_at:
+            if self.params.get("rate_limit_rps") is not None:
+                self.tokens = min(self.burst, self.tokens + (t - self.tokens_at) * self.limit)
+            self.tokens_at = t
+
+    def arrive_limited(self, t: float, call: Call) -> None:
+        """``arrive`` behind the token bucket (the instance's ``arrive`` when a limit is set)."""
+        if not self.up:
+            self.refuse(t, call)
+            return
+        if t > self.tokens_at:  # (only forwards: folded calls may come slightly out of order)
+            tokens = self.tokens + (t - self.tokens_at) * self.limit
+            self.tokens = tokens if tokens < self.burst else self.burst
+            self.tokens_at = t
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            LoadBalancer.arrive(self, t, call)
+            return
+        self.n_arrivals += 1
+        self.n_throttled += 1
+        reply(t, call, THROTTLED)
+
     def arrive(self, t: float, call: Call) -> None:
         if not self.up:
             self.refuse(t, call)
@@ -337,7 +420,17 @@ class LoadBalancer(Node):
 
     # -- measurement ---------------------------------------------------------
     def counters(self, t: float) -> tuple:
-        return super().counters(t) + (self.n_arrivals, self.n_completed)
+        return super().counters(t) + (self.n_arrivals, self.n_completed, self.n_throttled)
+
+    def window(self, d: dict, length: float) -> dict:
+        view = super().window(d, length)
+        throttled = d["throttled"]
+        if throttled:  # a 429 is an error at the balancer: its live colour and error share show it
+            errors = d["refused"] + d["rejected"] + d["timed_out"] + throttled
+            reached = d["arrivals"] + d["refused"]
+            view["errors_rps"] = errors / length
+            view["error_ratio"] = min(1.0, errors / reached) if reached else 1.0
+        return view
 
     def warmup_reset(self, t: float) -> None:
         self.sent_at_warmup = list(self.sent)
@@ -345,5 +438,7 @@ class LoadBalancer(Node):
     def summary(self, d: dict, measured: float) -> dict:
         out = super().summary(d, measured)
         out["arrivals"] = d["arrivals"]
+        if self.limited:
+            out["failures"]["throttled"] = d["throttled"]
         out["targets"] = {tg.id: self.sent[k] - self.sent_at_warmup[k] for k, tg in enumerate(self.targets)}
         return out

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulation import limits
+from simulation.components.client import profile_area
 from simulation.format.params import (
     ACTIONS,
     EDGE_PARAMS,
@@ -103,6 +104,13 @@ def _type_word(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def _expected(rate: float, profile: object, start: float, end: float) -> float:
+    """Requests a client sends from ``start`` to ``end``: the area under its profile, or rate x time."""
+    if isinstance(profile, list) and profile:
+        return profile_area(profile, start, end)
+    return rate * (end - start)
 
 
 def _is_number(value: object) -> bool:
@@ -603,22 +611,28 @@ class _Reader:
         return {name: validated[name] for name in params}
 
     def check_expected_requests(self, duration: float, events: list[dict[str, Any]]) -> None:
-        # Rate x time per client, piecewise between the set events that change the
-        # rate: a cheap bound on the work a run will do, before it starts.
+        # Rate x time per client (the area under its rate_profile when it has one),
+        # piecewise between the set events that change the rate: a cheap bound on
+        # the work a run will do, before it starts.
         total = 0.0
         for node in self.nodes.values():
             if node.kind != "client" or not _is_number(node.params.get("rate_rps")):
                 continue
-            rate, since = node.params["rate_rps"], 0.0
+            rate, profile, since = node.params["rate_rps"], node.params.get("rate_profile"), 0.0
             for event in events:
-                if event["action"] == "set" and event["target"] == node.id and "rate_rps" in event["params"]:
-                    total += rate * (event["at_s"] - since)
-                    rate, since = event["params"]["rate_rps"], event["at_s"]
-            total += rate * (duration - since)
+                changes = event["params"] if event["action"] == "set" and event["target"] == node.id else {}
+                if "rate_rps" in changes or "rate_profile" in changes:
+                    total += _expected(rate, profile, since, event["at_s"])
+                    rate = changes.get("rate_rps", rate)
+                    # a set rate_rps removes the profile (unless the same event gives one)
+                    profile = changes.get("rate_profile") if "rate_profile" in changes else None
+                    since = event["at_s"]
+            total += _expected(rate, profile, since, duration)
         if total > limits.MAX_EXPECTED_REQUESTS:
             self.problem(
                 "scenario",
                 "duration_s",
-                f"the clients would send about {total:,.0f} requests (rate_rps x time, summed over clients); "
+                f"the clients would send about {total:,.0f} requests (rate_rps x time, or the area under "
+                "rate_profile, summed over clients); "
                 f"the limit is {limits.MAX_EXPECTED_REQUESTS:,} per run: shorten duration_s or lower rate_rps",
             )

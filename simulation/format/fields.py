@@ -21,6 +21,13 @@ Custom schema keywords carried by a field (``json_schema_extra``):
 ``x-refers-to``  "node" when the value is the id of another node
 ``x-auto``       how a null ("auto") value is resolved by the engine
 
+A parameter may also be a list (``list[X]``, for instance a client's
+``rate_profile`` of ``[t_s, rps]`` points): its schema is an ``array`` whose
+``items`` are derived from ``X`` the same way, bounds included, and whose
+``maxItems`` comes from ``max_length``. Checks that a schema cannot say
+(order, a limit's reason) belong in a validator on the type, with a message
+that names what is wrong.
+
 This module imports nothing else of the engine (only ``limits``): component
 modules import it, and the format package derives its registry from them.
 """
@@ -168,7 +175,7 @@ class ParamSpec:
     """One parameter as Python callers and the schema generator see it."""
 
     name: str
-    type: str  # "integer", "number" or "string"
+    type: str  # "integer", "number", "string", "boolean" or "array"
     default: Any
     help: str
     nullable: bool = False
@@ -182,6 +189,8 @@ class ParamSpec:
     settable: bool = True
     refers_to: str | None = None
     auto: str | None = None
+    items: dict[str, Any] | None = None  # for an "array": the JSON Schema of one item
+    max_items: int | None = None  # for an "array": the most items it may hold
 
     def json_schema(self) -> dict[str, Any]:
         """This parameter as a JSON Schema property."""
@@ -195,6 +204,10 @@ class ParamSpec:
         ):
             if value is not None:
                 schema[keyword] = value
+        if self.items is not None:
+            schema["items"] = self.items
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
         if not self.required:
             schema["default"] = self.default
         schema["description"] = self.help
@@ -211,6 +224,49 @@ class ParamSpec:
         return schema
 
 
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+
+
+def _bounds(metadata: Any) -> dict[str, float]:
+    """The range constraints (``ge``, ``gt``, ``le``, ``max_length``) among a field's or a type's metadata."""
+    bounds: dict[str, float] = {}
+    for item in metadata:
+        if isinstance(item, annotated_types.Ge):
+            bounds["minimum"] = item.ge
+        elif isinstance(item, annotated_types.Gt):
+            bounds["exclusive_minimum"] = item.gt
+        elif isinstance(item, annotated_types.Le):
+            bounds["maximum"] = item.le
+        elif isinstance(item, annotated_types.MaxLen):
+            bounds["max_items"] = item.max_length
+    return bounds
+
+
+def _item_schema(annotation: Any) -> dict[str, Any]:
+    """The JSON Schema of one item of a list parameter (itself a number, a string, a choice or a list)."""
+    metadata: tuple[Any, ...] = ()
+    if typing.get_origin(annotation) is Annotated:
+        annotation, *rest = typing.get_args(annotation)
+        metadata = tuple(rest)
+    bounds = _bounds(metadata)
+    if typing.get_origin(annotation) is list:
+        schema: dict[str, Any] = {"type": "array", "items": _item_schema(typing.get_args(annotation)[0])}
+    elif typing.get_origin(annotation) is Literal:
+        choices = typing.get_args(annotation)
+        schema = {"type": _JSON_TYPES[type(choices[0])], "enum": list(choices)}
+    else:
+        schema = {"type": _JSON_TYPES[annotation]}
+    for name, keyword in (
+        ("minimum", "minimum"),
+        ("exclusive_minimum", "exclusiveMinimum"),
+        ("maximum", "maximum"),
+        ("max_items", "maxItems"),
+    ):
+        if name in bounds:
+            schema[keyword] = bounds[name]
+    return schema
+
+
 def _spec_of(name: str, field: Any) -> ParamSpec:
     annotation = field.annotation
     nullable = False
@@ -221,20 +277,16 @@ def _spec_of(name: str, field: Any) -> ParamSpec:
     if typing.get_origin(annotation) is Annotated:
         annotation = typing.get_args(annotation)[0]
     choices = None
-    if typing.get_origin(annotation) is Literal:
+    items = None
+    if typing.get_origin(annotation) is list:
+        json_type = "array"
+        items = _item_schema(typing.get_args(annotation)[0])
+    elif typing.get_origin(annotation) is Literal:
         choices = typing.get_args(annotation)
-        base = type(choices[0])
+        json_type = _JSON_TYPES[type(choices[0])]
     else:
-        base = annotation
-    json_type = {int: "integer", float: "number", str: "string"}[base]
-    bounds: dict[str, float] = {}
-    for item in field.metadata:
-        if isinstance(item, annotated_types.Ge):
-            bounds["minimum"] = item.ge
-        elif isinstance(item, annotated_types.Gt):
-            bounds["exclusive_minimum"] = item.gt
-        elif isinstance(item, annotated_types.Le):
-            bounds["maximum"] = item.le
+        json_type = _JSON_TYPES[annotation]
+    bounds = _bounds(field.metadata)
     extra = field.json_schema_extra or {}
     required = field.is_required()
     default = None if required else field.default
@@ -253,6 +305,7 @@ def _spec_of(name: str, field: Any) -> ParamSpec:
         settable=extra.get("x-settable", True),
         refers_to=extra.get("x-refers-to"),
         auto=extra.get("x-auto"),
+        items=items,
         **bounds,
     )
 
@@ -260,10 +313,11 @@ def _spec_of(name: str, field: Any) -> ParamSpec:
 def specs_of(model: type[BaseModel]) -> dict[str, ParamSpec]:
     """The parameters of ``model`` as :class:`ParamSpec`, a kind's own first."""
     specs = {name: _spec_of(name, field) for name, field in model.model_fields.items()}
-    # A kind's own parameters first, the shared failover ones last: the order the
-    # parameter panel shows them and the normalized document lists them.
-    own = {n: s for n, s in specs.items() if s.group != "failover"}
-    return own | {n: s for n, s in specs.items() if s.group == "failover"}
+    # A kind's own parameters first, then its other groups (scaling), then cost, the shared
+    # failover ones last: the order the parameter panel shows them and the normalized document
+    # lists them (sorted is stable: within a group, the order of declaration).
+    rank = {None: 0, "cost": 2, "failover": 3}
+    return dict(sorted(specs.items(), key=lambda item: rank.get(item[1].group, 1)))
 
 
 # ---------------------------------------------------------------- metrics
