@@ -208,6 +208,10 @@ function lighter(color) {
   return `#${rgb.map((value) => Math.round(value + (255 - value) * 0.45).toString(16).padStart(2, "0")).join("")}`;
 }
 
+function largestOf(splits) {
+  return Math.max(0, ...splits.map((tick) => Math.abs(tick ?? 0)));
+}
+
 /** A chart's y values in the legend: "434 rps", "12.3 ms", "85.2%". */
 function legendValue(unit) {
   if (unit === "ratio") return (value) => formatFigure(value / 100, "ratio");
@@ -224,6 +228,7 @@ export class RunCharts {
     this.frame = 0;
     this.firstPointAt = null; // performance.now() when the first point was drawn
     this.declarations = null; // {kind: {in, window, summary}} once the schema is read
+    this.watched = () => []; // the watch list of the document in the editor (set by its owner)
     this.picked = []; // the metric the user chose in each per-node chart's picker (kept across runs)
     this.resizer = new ResizeObserver(() => this.resize());
     this.resizer.observe(container);
@@ -396,13 +401,15 @@ export class RunCharts {
 
   /** Per-node chart number `slot`, showing the metric its picker holds. */
   nodeSpec(slot, choices) {
-    // The user's pick; else what the charts open on, when the document has it; else the
-    // declarations' order (a metric another chart does not show already).
+    // The user's pick; else a metric the document says to watch (a preset's `watch` list); else
+    // what the charts open on, when the document has it; else the declarations' order (each time
+    // a metric another chart does not show already).
     const taken = new Set(this.shown.slice(0, slot));
     const free = choices.filter((choice) => !taken.has(choice.name));
+    const preferred = [...this.watchedNodeMetrics(), FIRST_PICKS[slot]];
     const metric =
       choices.find((choice) => choice.name === this.picked[slot]) ||
-      free.find((choice) => choice.name === FIRST_PICKS[slot]) ||
+      preferred.map((name) => free.find((choice) => choice.name === name)).find(Boolean) ||
       free.find((choice) => !FIRST_PICKS.includes(choice.name)) ||
       free[0] ||
       choices[0];
@@ -436,6 +443,19 @@ export class RunCharts {
       picker: { slot, choices, chosen: metric.name },
       empty: targets.length ? null : "No component of this run reports it.",
     };
+  }
+
+  /**
+   * The window metrics a preset's `watch` list names for nodes, in its order (a watched summary
+   * figure such as "replication_lag_ms.mean" names the window metric "replication_lag_ms").
+   */
+  watchedNodeMetrics() {
+    const lists = [this.watched(), ...this.documents().map((document_) => document_.watch)];
+    const names = [];
+    for (const entry of lists.flatMap((list) => (Array.isArray(list) ? list : []))) {
+      if (entry && entry.node !== undefined && typeof entry.metric === "string") names.push(entry.metric.split(".")[0]);
+    }
+    return names;
   }
 
   /** The nodes (or clients) a metric is drawn for: those whose kind declares it. */
@@ -522,14 +542,14 @@ export class RunCharts {
       axes: [
         {
           size: 28,
-          values: (chart, splits, axis, space, step) => splits.map((tick) => `${formatTick(tick, step)}s`),
+          values: (chart, splits, axis, space, step) => splits.map((tick) => `${formatTick(tick, step, largestOf(splits))}s`),
           grid: { stroke: "#eef2f7" },
         },
         {
           // As wide as the longest tick ("10.05k", "100%") needs, in uPlot's 12 px axis font.
           size: (chart, values) => 18 + 8 * Math.max(3, ...(values || []).map((text) => String(text).length)),
           values: (chart, splits, axis, space, step) => {
-            drawn.ticks = splits.map((tick) => `${formatTick(tick, step)}${tickSuffix}`);
+            drawn.ticks = splits.map((tick) => `${formatTick(tick, step, largestOf(splits))}${tickSuffix}`);
             return drawn.ticks;
           },
           grid: { stroke: "#eef2f7" },

@@ -67,15 +67,16 @@ function decimalsOf(step) {
 }
 
 /**
- * An axis tick: short (1.2k, 3M) and with as many decimals as the axis step needs, so two ticks
- * of one axis never read the same (a queue of 0.25 and 0.5 is not "0" and "1"; 10,050 and 10,100
- * are not both "10.1k").
+ * An axis tick: short (1.2k, 3M, in the unit of the axis's `largest` tick) and with as many
+ * decimals as the axis step needs, so two ticks of one axis never read the same (a queue of 0.25
+ * and 0.5 is not "0" and "1"; 10,050 and 10,100 are not both "10.1k").
  */
-export function formatTick(value, step = 0) {
+export function formatTick(value, step = 0, largest = value) {
   const n = finite(value);
   if (n === null) return "";
   if (n === 0) return "0";
-  const magnitude = Math.max(Math.abs(n), Math.abs(step) || 0);
+  // One unit for the whole axis, that of its largest tick: "5k, 10k", not "5,000, 10k".
+  const magnitude = Math.max(Math.abs(finite(largest) ?? n), Math.abs(step) || 0);
   const [divisor, suffix] = magnitude >= 1e6 ? [1e6, "M"] : magnitude >= 1e4 ? [1e3, "k"] : [1, ""];
   const decimals = step > 0 ? decimalsOf(step / divisor) : divisor === 1 && !Number.isInteger(n) ? 2 : 0;
   const text = new Intl.NumberFormat("en", { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(n / divisor);

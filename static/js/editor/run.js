@@ -60,6 +60,7 @@ export class RunController {
     this.faults = new LiveFaults(this, app.canvas);
     this.history = new RunHistory(this, this.byId("run-history"));
     this.watch = new WatchCard(this.byId("watch-card"), this.byId("btn-watch"));
+    this.charts.watched = () => (this.watch.document && this.watch.document.watch) || []; // the per-node charts open on them
     this.run = null; // the run shown in the view (see attach)
     this.starting = false;
     this.problemCount = 0;
