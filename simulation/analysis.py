@@ -41,7 +41,7 @@ import networkx as nx
 
 from .format import InvalidDocument
 from .format.document import read
-from .format.wiring import LOOP
+from .format.wiring import LOOP, protected_ids
 
 __all__ = ["MAX_LOOPS", "analyze"]
 
@@ -56,10 +56,11 @@ def analyze(document: object) -> dict[str, Any]:
         raise InvalidDocument(problems)
     order = [n["id"] for n in doc["nodes"]]
     kinds = {n["id"]: n["kind"] for n in doc["nodes"]}
-    standby_of = {
-        n["params"]["standby_for"]: n["id"]
+    standby_of = {  # active -> its standby (an N+1 spare stands by for each of its nodes)
+        active: n["id"]
         for n in doc["nodes"]
-        if n["params"].get("standby_for") is not None and n["kind"] != "client"
+        if n["kind"] != "client"
+        for active in protected_ids(n["params"].get("standby_for"))
     }
     standbys = set(standby_of.values())
     clients = [nid for nid in order if kinds[nid] == "client"]

@@ -34,6 +34,13 @@ What "taking the place" means, per kind:
   applied when the primary failed are lost (``lost_writes``): the primary's
   stream is cut off at the failure. A sync standby loses nothing.
 
+N+1: a standby whose ``standby_for`` is a list of nodes (of one kind) is one
+spare for all of them. It takes the place of the first of them to fail and is
+then used up: a later failure of another of its nodes finds no standby. If that
+first node comes back before it is declared dead, the spare is free again. A
+spare with no outgoing wires borrows those of the node it replaces, at the
+takeover (it cannot know before which one it will be).
+
 The results report, per failover, when the active node failed, when the
 standby detected it and when it took over (``rto_s``: recovery time, from the
 failure to the takeover) and the writes lost (the recovery point, in writes).
@@ -46,6 +53,7 @@ from __future__ import annotations
 
 from math import floor
 
+from .format.wiring import protected_ids
 from .network import Edge
 
 __all__ = ["Failover", "Standby"]
@@ -54,11 +62,13 @@ __all__ = ["Failover", "Standby"]
 class Standby:
     """One active node, the standby protecting it, and the state of their heartbeats."""
 
-    def __init__(self, model, active, standby) -> None:
+    def __init__(self, model, active, standby, spare: dict | None = None) -> None:
         params = standby.params
         self.model = model
         self.active = active
         self.standby = standby
+        # N+1: the pairs of one spare share this record of which of them holds it ({"holder": pair}).
+        self.spare = spare
         self.heartbeat = params["heartbeat_ms"] / 1000.0
         self.missed = params["missed_heartbeats"]
         self.startup = float(params["startup_s"]) if params["standby"] == "cold" else 0.0
@@ -74,6 +84,10 @@ class Standby:
     def active_failed(self, t: float) -> None:
         if self.record is not None:
             return
+        if self.spare is not None:
+            if self.spare["holder"] not in (None, self):
+                return  # the shared spare went to a node that failed first
+            self.spare["holder"] = self
         self.token += 1
         self.failed_at = t
         if self.active.kind == "database":
@@ -86,6 +100,10 @@ class Standby:
     def active_recovered(self, t: float) -> None:
         if self.record is not None:
             return  # declared dead: the takeover goes ahead
+        if self.spare is not None:
+            if self.spare["holder"] is not self:
+                return
+            self.spare["holder"] = None  # back before it was declared dead: the spare is free again
         self.token += 1
         if self.active.kind == "database":
             for replica, _ in self.active.async_replicas:
@@ -126,29 +144,38 @@ class Failover:
         """Before wiring: wires into standbys go dormant; standbys with no wires borrow them."""
         model = self.model
         for node in model.nodes.values():
-            protected = node.params.get("standby_for")
-            if protected is None or protected not in model.nodes or node.kind == "client":
+            value = node.params.get("standby_for")
+            protected = [p for p in protected_ids(value) if p in model.nodes]
+            if not protected or node.kind == "client":
                 continue
-            active = model.nodes[protected]
-            self.pairs.append(Standby(model, active, node))
+            spare = {"holder": None} if isinstance(value, list) else None
+            for active_id in protected:
+                self.pairs.append(Standby(model, model.nodes[active_id], node, spare))
             for edge in node.into:
                 if not edge.replication:
                     edge.dormant = True
-            if not node.out and node.kind != "database":
-                for edge in active.out:
-                    if edge.replication:
-                        continue
-                    spec = {"id": f"{node.id}->{edge.target.id}", "params": {
-                        "latency_ms": edge.base_latency * 1000, "weight": edge.weight,
-                        "replication": None, "lag_ms": edge.lag * 1000}}  # fmt: skip
-                    borrowed = Edge(spec, node, edge.target, model.kernel)
-                    node.out.append(borrowed)
-                    edge.target.into.append(borrowed)
+            if spare is None and not node.out and node.kind != "database":
+                self.borrow_wires(node, model.nodes[protected[0]])
+
+    def borrow_wires(self, standby, active) -> None:
+        """Give ``standby``, which has no outgoing wires, copies of ``active``'s call wires."""
+        model = self.model
+        for edge in active.out:
+            if edge.replication:
+                continue
+            spec = {"id": f"{standby.id}->{edge.target.id}", "params": {
+                "latency_ms": edge.base_latency * 1000, "weight": edge.weight,
+                "replication": None, "lag_ms": edge.lag * 1000}}  # fmt: skip
+            borrowed = Edge(spec, standby, edge.target, model.kernel)
+            standby.out.append(borrowed)
+            edge.target.into.append(borrowed)
 
     def replace(self, active, standby, t: float) -> int:
         """Put ``standby`` in the place of ``active`` at time ``t``; return the writes lost."""
         model = self.model
         lost = 0
+        if not standby.out and active.out and active.kind != "database":
+            self.borrow_wires(standby, active)  # an N+1 spare learns its wires at the takeover
         if active.kind == "database":
             lost = standby.promote(t, active)
             model.tally.lost_writes += lost

@@ -139,9 +139,22 @@ def problems_from_pydantic(
     for the unknown-parameter message, which also lists the known ones.
     """
     problems = []
+    seen: set[str] = set()
     for error in exc.errors(include_url=False):
         name = str(error["loc"][0]) if error["loc"] else ""
         spec = specs.get(name)
+        if spec is not None and spec.or_list:
+            # pydantic reports each way the value failed (as one value, as a list): say it once
+            if name in seen:
+                continue
+            seen.add(name)
+            what = {"string": "a string"}.get(spec.type, f"a {spec.type}")
+            # the error of the one-value branch (loc: name, branch) holds the whole value
+            whole = [e["input"] for e in exc.errors() if len(e["loc"]) == 2 and str(e["loc"][0]) == name]
+            got = f" (got {describe(whole[0])})" if whole else ""
+            message = f"must be {what}, a list of them, or null{got}"
+            problems.append(Problem(where, node, edge, prefix + name, message))
+            continue
         message = _message(error, spec, subject)
         if error["type"] == "extra_forbidden":
             message += "; known: " + ", ".join(specs)
