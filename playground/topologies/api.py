@@ -22,13 +22,20 @@ class Conflict(Error):
     latest_revision: int
 
 
+DRAFT_DESCRIPTION = (
+    "Keep the document even if it has problems, as a draft that cannot run until they are fixed"
+)
+
+
 class CreateBody(Schema):
     document: Document
+    draft: bool = Field(False, description=DRAFT_DESCRIPTION)
 
 
 class SaveBody(Schema):
     base_revision: int = Field(..., ge=1, description="The revision this save was based on")
     document: Document
+    draft: bool = Field(False, description=DRAFT_DESCRIPTION)
 
 
 class ForkBody(Schema):
@@ -39,11 +46,21 @@ class ValidateBody(Schema):
     document: Any
 
 
+class Problem(Schema):
+    node: str | None
+    edge: str | None
+    field: str
+    message: str
+    text: str
+
+
 class Created(Schema):
     id: str
     revision: int
     view_url: str
     edit_url: str
+    draft: bool = Field(..., description="Saved with problems: it cannot run until they are fixed")
+    problems: list[Problem]
 
 
 class TopologyOut(Schema):
@@ -51,12 +68,22 @@ class TopologyOut(Schema):
     name: str
     revision: int
     document: dict[str, Any]
+    draft: bool = Field(
+        ..., description="This revision was saved with problems: it cannot run until they are fixed"
+    )
+    problems: list[Problem]
     created_at: datetime
     updated_at: datetime
     can_edit: bool
     view_url: str
     edit_url: str
-    forked_from: str | None
+    forked_from: str | None = Field(
+        ..., description="The original's id, for its owner, when the fork was not made through a view link"
+    )
+    forked_from_url: str | None = Field(
+        ...,
+        description="For the owner of a fork: where its original opens (/t/{id}, or /v/{token} for a view link)",
+    )
 
 
 class TopologySummary(Schema):
@@ -72,11 +99,14 @@ class RevisionSummary(Schema):
     revision: int
     created_at: datetime
     name: str
+    draft: bool
 
 
 class RevisionOut(Schema):
     revision: int
     document: dict[str, Any]
+    draft: bool
+    problems: list[Problem]
     created_at: datetime
 
 
@@ -84,17 +114,11 @@ class SharedOut(Schema):
     name: str
     revision: int
     document: dict[str, Any]
+    draft: bool
+    problems: list[Problem]
     created_at: datetime
     updated_at: datetime
     view_url: str
-
-
-class Problem(Schema):
-    node: str | None
-    edge: str | None
-    field: str
-    message: str
-    text: str
 
 
 class Analysis(Schema):
@@ -123,22 +147,29 @@ def _get_or_404(topology_id: str) -> Topology:
 
 
 def _created(topology: Topology) -> dict:
+    revision = selectors.revision_get(topology)
     return {"id": topology.id, "revision": topology.latest_revision, "view_url": topology.view_url,
-            "edit_url": topology.edit_url}  # fmt: skip
+            "edit_url": topology.edit_url, "draft": revision.draft, "problems": revision.problems}  # fmt: skip
 
 
 def _topology_out(request: HttpRequest, topology: Topology, revision: Revision) -> dict:
+    owner = is_owner(request, topology)
+    # Where a fork came from is the forker's to know, by the way they came: no id for a view link.
+    show_origin = owner and topology.forked_from_id is not None
     return {
         "id": topology.id,
         "name": topology.name,
         "revision": revision.number,
         "document": revision.document,
+        "draft": revision.draft,
+        "problems": revision.problems,
         "created_at": topology.created_at,
         "updated_at": topology.updated_at,
-        "can_edit": is_owner(request, topology),
+        "can_edit": owner,
         "view_url": topology.view_url,
         "edit_url": topology.edit_url,
-        "forked_from": topology.forked_from_id,
+        "forked_from": topology.forked_from_id if show_origin and not topology.forked_via_view_link else None,
+        "forked_from_url": topology.forked_from_url if show_origin else None,
     }
 
 
@@ -154,10 +185,14 @@ def validate_document(request: HttpRequest, body: ValidateBody):
     }
 
 
-@router.post("/topologies", response={201: Created, 400: Error}, summary="Save a new topology")
+@router.post(
+    "/topologies",
+    response={201: Created, 400: Error},
+    summary="Save a new topology (400 when the document has problems, unless it is saved as a draft)",
+)
 def topology_create(request: HttpRequest, body: CreateBody):
     topology = services.topology_create(
-        document=body.document, owner_fields=owner_fields(request), author=_author(request)
+        document=body.document, owner_fields=owner_fields(request), author=_author(request), draft=body.draft
     )
     return Status(201, _created(topology))
 
@@ -188,7 +223,7 @@ def topology_detail(request: HttpRequest, topology_id: str):
 @router.put(
     "/topologies/{topology_id}",
     response={200: TopologyOut, 400: Error, 403: Error, 404: Error, 409: Conflict},
-    summary="Save a new revision; 409 when base_revision is not the latest",
+    summary="Save a new revision; 409 when base_revision is not the latest; 400 for problems unless a draft",
 )
 def revision_save(request: HttpRequest, topology_id: str, body: SaveBody):
     topology = _get_or_404(topology_id)
@@ -197,7 +232,7 @@ def revision_save(request: HttpRequest, topology_id: str, body: SaveBody):
     try:
         revision = services.revision_save(
             topology_id=topology.id, base_revision=body.base_revision, document=body.document,
-            author=_author(request),
+            author=_author(request), draft=body.draft,
         )  # fmt: skip
     except services.StaleRevision as stale:
         message = (
@@ -215,7 +250,12 @@ def revisions_list(request: HttpRequest, topology_id: str):
     return Status(
         200,
         [
-            {"revision": r.number, "created_at": r.created_at, "name": r.document.get("name") or ""}
+            {
+                "revision": r.number,
+                "created_at": r.created_at,
+                "name": r.document.get("name") or "",
+                "draft": r.draft,
+            }
             for r in selectors.revisions_list(topology)
         ],
     )
@@ -229,17 +269,20 @@ def revision_detail(request: HttpRequest, topology_id: str, number: int):
     if revision is None:
         raise HttpError(404, f"topology {topology_id!r} has no revision {number}")
     return Status(
-        200, {"revision": revision.number, "document": revision.document, "created_at": revision.created_at}
-    )
+        200,
+        {"revision": revision.number, "document": revision.document, "draft": revision.draft,
+         "problems": revision.problems, "created_at": revision.created_at},
+    )  # fmt: skip
 
 
-def _fork(request: HttpRequest, topology: Topology, number: int | None):
+def _fork(request: HttpRequest, topology: Topology, number: int | None, *, via_view_link: bool = False):
     revision = selectors.revision_get(topology, number)
     if revision is None:
         raise HttpError(404, f"topology has no revision {number}")
     fork = services.topology_fork(
-        source=topology, revision=revision, owner_fields=owner_fields(request), author=_author(request)
-    )
+        source=topology, revision=revision, owner_fields=owner_fields(request), author=_author(request),
+        via_view_link=via_view_link,
+    )  # fmt: skip
     return Status(201, _created(fork))
 
 
@@ -263,11 +306,11 @@ def shared_detail(request: HttpRequest, token: str):
     topology = _shared_or_404(token)
     revision = selectors.revision_get(topology)
     shared = {"name": topology.name, "revision": revision.number, "document": revision.document,
-              "created_at": topology.created_at, "updated_at": topology.updated_at, "view_url": topology.view_url}  # fmt: skip
+              "draft": revision.draft, "problems": revision.problems, "created_at": topology.created_at, "updated_at": topology.updated_at, "view_url": topology.view_url}  # fmt: skip
     return Status(200, shared)
 
 
 @router.post("/shared/{token}/fork", response={201: Created, 404: Error},
              summary="Copy the topology behind a view link into a new one owned by the caller")  # fmt: skip
 def shared_fork(request: HttpRequest, token: str):
-    return _fork(request, _shared_or_404(token), None)
+    return _fork(request, _shared_or_404(token), None, via_view_link=True)

@@ -26,6 +26,9 @@ class Topology(models.Model):
     forked_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks"
     )
+    # A fork made through a view link links back to that link, never to the original's id (which
+    # would give its reader more than the link did).
+    forked_via_view_link = models.BooleanField(default=False, db_default=False)
     latest_revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -44,12 +47,23 @@ class Topology(models.Model):
     def view_url(self) -> str:
         return f"/v/{self.share_token}"
 
+    @property
+    def forked_from_url(self) -> str | None:
+        """Where the original of a fork can be opened, by the same way the forker came to it."""
+        if self.forked_from is None:
+            return None
+        return self.forked_from.view_url if self.forked_via_view_link else self.forked_from.edit_url
+
 
 class Revision(models.Model):
     topology = models.ForeignKey(Topology, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     document = models.JSONField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # A draft is work in progress saved with problems (as the engine's validation listed them when
+    # it was saved), so that nothing is lost; it cannot run until a later revision fixes them.
+    # Database defaults too: a process still running the previous code can go on inserting.
+    problems = models.JSONField(default=list, db_default=models.Value("[]"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -60,4 +74,8 @@ class Revision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.topology_id} r{self.number}"
+        return f"{self.topology_id} r{self.number}{' (draft)' if self.draft else ''}"
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.problems)

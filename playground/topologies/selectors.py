@@ -20,7 +20,7 @@ def revision_get(topology: Topology, number: int | None = None) -> Revision | No
 
 
 def revisions_list(topology: Topology) -> QuerySet[Revision]:
-    return topology.revisions.order_by("-number").only("number", "created_at", "document")
+    return topology.revisions.order_by("-number").only("number", "created_at", "document", "problems")
 
 
 def topologies_of(request: HttpRequest) -> QuerySet[Topology]:

@@ -45,6 +45,19 @@ def test_a_bad_document_is_refused_before_anything_is_queued(client):
     assert Run.objects.count() == 0
 
 
+def test_a_draft_revision_is_refused_with_its_problems_and_nothing_is_queued(client):
+    broken = dict(
+        DOC,
+        nodes=[{"id": "u", "kind": "client", "params": {"rate_rps": 0}}, {"id": "s", "kind": "app_server"}],
+    )
+    saved = post(client, "/api/topologies", {"document": broken, "draft": True})
+    assert saved.status_code == 201 and saved.json()["draft"] is True
+    response = post(client, "/api/runs", {"topology_id": saved.json()["id"]})
+    assert response.status_code == 400
+    assert any(d["node"] == "u" and d["field"] == "params.rate_rps" for d in response.json()["details"])
+    assert Run.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("speed", "fragment"),
     [(0, "from 0.1 to 10000"), ("warp", "from 0.1 to 10000"), (-5, "from 0.1 to 10000")],

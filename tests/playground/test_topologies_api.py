@@ -116,7 +116,9 @@ def test_fork_copies_into_a_new_topology_owned_by_the_caller(created):
     assert response.status_code == 201
     fork = response.json()
     assert fork["id"] != created["id"] and fork["revision"] == 1
-    assert send(other, "get", f"/api/topologies/{fork['id']}").json()["document"] == DOC
+    assert send(other, "get", f"/api/topologies/{fork['id']}").json()["document"] == dict(
+        DOC, name="Two boxes (fork)"
+    )
     assert (
         send(other, "put", f"/api/topologies/{fork['id']}", {"base_revision": 1, "document": DOC}).status_code
         == 200
@@ -124,10 +126,36 @@ def test_fork_copies_into_a_new_topology_owned_by_the_caller(created):
     assert Topology.objects.get(pk=fork["id"]).forked_from_id == created["id"]
 
 
-def test_a_view_link_can_be_forked(created):
+def test_a_fork_is_named_as_a_fork_and_links_its_owner_back_to_the_original(created):
+    forker = Client()
+    fork = send(forker, "post", f"/api/topologies/{created['id']}/fork", {}).json()
+    body = send(forker, "get", f"/api/topologies/{fork['id']}").json()
+    assert body["name"] == "Two boxes (fork)" and body["document"]["name"] == "Two boxes (fork)"
+    assert body["forked_from"] == created["id"]
+    assert body["forked_from_url"] == f"/t/{created['id']}"
+    # A fork of the fork keeps one suffix.
+    again = send(forker, "post", f"/api/topologies/{fork['id']}/fork", {}).json()
+    assert send(forker, "get", f"/api/topologies/{again['id']}").json()["name"] == "Two boxes (fork)"
+
+
+def test_a_fork_made_through_a_view_link_links_back_to_the_link_and_never_names_the_original_id(created):
+    forker = Client()
     token = created["view_url"].rsplit("/", 1)[1]
-    response = send(Client(), "post", f"/api/shared/{token}/fork")
+    response = send(forker, "post", f"/api/shared/{token}/fork")
     assert response.status_code == 201
+    raw = send(forker, "get", f"/api/topologies/{response.json()['id']}")
+    body = raw.json()
+    assert body["name"] == "Two boxes (fork)"
+    assert body["forked_from_url"] == created["view_url"]
+    assert body["forked_from"] is None
+    assert created["id"] not in raw.content.decode()
+
+
+def test_where_a_fork_came_from_is_shown_to_its_owner_only(owner, created):
+    fork = send(Client(), "post", f"/api/topologies/{created['id']}/fork", {}).json()
+    body = send(Client(), "get", f"/api/topologies/{fork['id']}").json()
+    assert body["can_edit"] is False
+    assert body["forked_from"] is None and body["forked_from_url"] is None
 
 
 def test_the_shared_document_is_what_was_saved(created):
@@ -279,3 +307,69 @@ def _refs(node):
     elif isinstance(node, list):
         for item in node:
             yield from _refs(item)
+
+
+# ---- drafts: work in progress with problems is kept, marked, and cannot run ----------------------
+
+BROKEN = {
+    "format": 1,
+    "name": "Half drawn",
+    "nodes": [{"id": "u", "kind": "client", "params": {"rate_rps": 0}}, {"id": "s", "kind": "app_server"}],
+    "edges": [{"source": "u", "target": "s"}],
+}
+
+
+def test_a_document_with_problems_saved_as_a_draft_is_kept_with_its_problems(owner):
+    response = send(owner, "post", "/api/topologies", {"document": BROKEN, "draft": True})
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["draft"] is True
+    assert any(p["node"] == "u" and p["field"] == "params.rate_rps" for p in created["problems"])
+    body = send(owner, "get", f"/api/topologies/{created['id']}").json()
+    assert body["document"] == BROKEN and body["name"] == "Half drawn"
+    assert body["draft"] is True
+    assert [p["field"] for p in body["problems"]] == [p["field"] for p in created["problems"]]
+    assert Revision.objects.get(topology_id=created["id"]).draft is True
+
+
+def test_a_document_with_problems_not_marked_as_a_draft_is_still_400_and_saves_nothing(owner):
+    response = send(owner, "post", "/api/topologies", {"document": BROKEN})
+    assert response.status_code == 400
+    assert any(d["node"] == "u" for d in response.json()["details"])
+    assert Topology.objects.count() == 0
+
+
+def test_a_draft_put_saves_a_draft_revision_and_a_fixed_put_clears_the_mark(owner, created):
+    path = f"/api/topologies/{created['id']}"
+    draft = send(owner, "put", path, {"base_revision": 1, "document": BROKEN, "draft": True})
+    assert draft.status_code == 200, draft.content
+    assert draft.json()["revision"] == 2 and draft.json()["draft"] is True and draft.json()["problems"]
+    revisions = send(owner, "get", f"{path}/revisions").json()
+    assert [(r["revision"], r["draft"]) for r in revisions] == [(2, True), (1, False)]
+    one = send(owner, "get", f"{path}/revisions/2").json()
+    assert one["draft"] is True and one["problems"]
+
+    fixed = send(owner, "put", path, {"base_revision": 2, "document": DOC, "draft": True})
+    assert fixed.status_code == 200
+    assert fixed.json()["draft"] is False and fixed.json()["problems"] == []
+
+
+def test_a_put_with_problems_without_the_draft_mark_is_400_and_saves_no_revision(owner, created):
+    response = send(
+        owner, "put", f"/api/topologies/{created['id']}", {"base_revision": 1, "document": BROKEN}
+    )
+    assert response.status_code == 400
+    assert Revision.objects.filter(topology_id=created["id"]).count() == 1
+
+
+def test_a_draft_flag_that_is_not_a_boolean_is_400_naming_it(owner):
+    response = send(owner, "post", "/api/topologies", {"document": BROKEN, "draft": "perhaps"})
+    assert response.status_code == 400
+    assert any("draft" in detail for detail in response.json()["details"])
+
+
+def test_a_draft_shared_by_its_view_link_says_it_is_a_draft(owner):
+    created = send(owner, "post", "/api/topologies", {"document": BROKEN, "draft": True}).json()
+    token = created["view_url"].rsplit("/", 1)[1]
+    body = send(Client(), "get", f"/api/shared/{token}").json()
+    assert body["draft"] is True and body["problems"]

@@ -36,10 +36,11 @@ export const api = {
   schema: () => request("GET", "/api/schema"),
   validate: (document) => request("POST", "/api/validate", { document }),
   presets: () => request("GET", "/api/presets"),
-  create: (document) => request("POST", "/api/topologies", { document }),
+  // `draft`: keep the document even if it has problems (the answer says whether it had any).
+  create: (document, draft = false) => request("POST", "/api/topologies", { document, draft }),
   get: (id) => request("GET", `/api/topologies/${enc(id)}`),
-  save: (id, baseRevision, document) =>
-    request("PUT", `/api/topologies/${enc(id)}`, { base_revision: baseRevision, document }),
+  save: (id, baseRevision, document, draft = false) =>
+    request("PUT", `/api/topologies/${enc(id)}`, { base_revision: baseRevision, document, draft }),
   revisions: (id) => request("GET", `/api/topologies/${enc(id)}/revisions`),
   revision: (id, n) => request("GET", `/api/topologies/${enc(id)}/revisions/${enc(n)}`),
   fork: (id, revision) =>

@@ -30,15 +30,31 @@ const ACCENT = "#2563eb";
 const DANGER = "#dc2626";
 const WARNING = "#d97706";
 const REPLICATION = "#7c3aed";
+const UI_FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
+const PORT_HIT_RADIUS = 11;
+// Wires always under components: a port stays pressable where a wire leaves it. X6 numbers a
+// dropped node max+1, so wires sit at 0, below every node.
+const EDGE_Z = 0;
+// How far from a node's edge a dropped wire still lands on it (graph units). X6 measures from the
+// edge of the box even for a point inside it, so the radius must exceed half a node's height for a
+// drop in the middle of a node to count.
+const DROP_RADIUS = NODE_HEIGHT / 2 + 8;
 
 let shapesRegistered = false;
 
 function registerShapes() {
   if (shapesRegistered) return;
   shapesRegistered = true;
+  // A port is a small visible dot over a larger transparent hit circle, the magnet: a press a
+  // few pixels off the dot still starts a wire instead of moving the node.
   const port = {
+    markup: [
+      { tagName: "circle", selector: "hit" },
+      { tagName: "circle", selector: "circle" },
+    ],
     attrs: {
-      circle: { r: 5, magnet: true, stroke: ACCENT, strokeWidth: 1.5, fill: "#fff", class: "ap-port" },
+      hit: { r: PORT_HIT_RADIUS, magnet: true, fill: "transparent", stroke: "none", class: "ap-port-hit" },
+      circle: { r: 5, stroke: ACCENT, strokeWidth: 1.5, fill: "#fff", class: "ap-port", pointerEvents: "none" },
     },
   };
   X6.Graph.registerNode("archplay-node", {
@@ -153,6 +169,7 @@ export class Canvas {
     this.placed = new Set(); // node ids whose canvas position goes into the document
     this.clipboard = null;
     this.loading = false;
+    this.drawnFrom = null; // the wire last added and the node it left from (see listen)
     this.live = null; // while a run is shown: {nodeAttrs(node), edgeAttrs(edge, docId)} (live-canvas.js)
     const graph = new X6.Graph({
       container,
@@ -178,8 +195,11 @@ export class Canvas {
         allowNode: true,
         allowPort: true,
         highlight: true,
-        snap: { radius: 24 },
-        createEdge: () => graph.createEdge({ shape: "archplay-edge", zIndex: 1, data: edgeData({}) }),
+        // A drop anywhere on a node's box (or just outside it) lands on that node: with X6's
+        // default "center" anchor only drops near the centre or a port counted, and about a
+        // third of quick drags ended elsewhere on the node's body and made nothing.
+        snap: { radius: DROP_RADIUS, anchor: "bbox" },
+        createEdge: () => graph.createEdge({ shape: "archplay-edge", zIndex: EDGE_Z, data: edgeData({}) }),
         validateConnection: ({ sourceCell, targetCell, edge }) => {
           if (!sourceCell || !targetCell || !targetCell.isNode()) return false;
           return !this.connectionProblem(sourceCell.id, targetCell.id, edge);
@@ -261,6 +281,20 @@ export class Canvas {
       const params = newEdgeParams(this.kindOf(source), this.kindOf(target));
       edge.setData({ ...edgeData({}), params }, { overwrite: true });
     });
+    // A wire dropped without connecting (X6 removes it) says why when it was dropped on a node
+    // that refused it; X6 itself refuses silently.
+    // X6 clears a refused wire's terminals when it removes it, so its source is noted on the way in.
+    graph.on("edge:added", ({ edge }) => {
+      this.drawnFrom = { edge, sourceId: edge.getSourceCellId() };
+    });
+    graph.on("edge:mouseup", ({ edge, x, y }) => {
+      if (this.readOnly || (graph.hasCell(edge) && edge.getTargetCellId())) return;
+      const sourceId = this.drawnFrom && this.drawnFrom.edge === edge ? this.drawnFrom.sourceId : edge.getSourceCellId();
+      const target = this.nodeNear(x, y);
+      if (!sourceId || !target) return;
+      const problem = this.connectionProblem(sourceId, target.id, edge);
+      if (problem) this.on.refused(problem);
+    });
     graph.on("selection:changed", () => {
       for (const cell of graph.getCells()) {
         if (cell.isNode()) this.decorateNode(cell);
@@ -286,6 +320,22 @@ export class Canvas {
       const data = node.getData();
       return { id: node.id, kind: data.kind, label: data.label, data };
     });
+  }
+
+  /** The node under the graph point (x, y), or the nearest one within DROP_RADIUS of it. */
+  nodeNear(x, y) {
+    const point = new X6.Point(x, y);
+    let best = null;
+    let bestDistance = DROP_RADIUS;
+    for (const node of this.graph.getNodes()) {
+      const box = node.getBBox();
+      const distance = box.containsPoint(point) ? 0 : box.getNearestPointToPoint(point).distance(point);
+      if (distance <= bestDistance) {
+        best = node;
+        bestDistance = distance;
+      }
+    }
+    return best;
   }
 
   wires(except) {
@@ -335,7 +385,7 @@ export class Canvas {
       cells.push(
         this.graph.createEdge({
           shape: "archplay-edge",
-          zIndex: 1,
+          zIndex: EDGE_Z,
           source: { cell: edge.source },
           target: { cell: edge.target },
           data: edgeData(edge),
@@ -360,7 +410,7 @@ export class Canvas {
   }
 
   nodeShape(id, data) {
-    // Nodes above wires, so that a port stays reachable where a wire ends on it.
+    // Nodes above wires (EDGE_Z), so that a port stays reachable where a wire ends on it.
     return { shape: "archplay-node", id, data, zIndex: 2 };
   }
 
@@ -417,7 +467,7 @@ export class Canvas {
     const params = newEdgeParams(this.kindOf(sourceId), this.kindOf(targetId));
     const edge = this.graph.addEdge({
       shape: "archplay-edge",
-          zIndex: 1,
+      zIndex: EDGE_Z,
       source: { cell: sourceId },
       target: { cell: targetId },
       data: { ...edgeData({}), params },
@@ -479,7 +529,7 @@ export class Canvas {
       cells.push(
         this.graph.createEdge({
           shape: "archplay-edge",
-          zIndex: 1,
+          zIndex: EDGE_Z,
           source: { cell: renamed.get(source) },
           target: { cell: renamed.get(target) },
           data: copy,

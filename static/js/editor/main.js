@@ -22,7 +22,7 @@ import { ScenarioPanel } from "./scenario.js";
 import { readSchema } from "./schema.js";
 import { setupShare } from "./share.js";
 import { installShortcuts, renderShortcutList } from "./shortcuts.js";
-import { formatTime, hideBanner, setupTabs, showBanner, toast } from "./ui.js";
+import { formatTime, fullTextOnHover, hideBanner, setupTabs, showBanner, toast } from "./ui.js";
 
 const EDITABLE = new Set(["new", "edit"]);
 const DRAFT_DEBOUNCE_MS = 150;
@@ -49,6 +49,18 @@ function setStatus(state, text) {
   const status = document.getElementById("save-status");
   status.dataset.state = state;
   status.textContent = text;
+  status.title = text; // the status is shortened to fit the toolbar; the whole of it on hover
+}
+
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** The save status of a stored revision: a draft says it has problems. */
+function savedStatus(body) {
+  const problems = (body && body.problems) || [];
+  if (body && body.draft) setStatus("draft", `Saved as a draft · revision ${app.revision} · ${plural(problems.length, "problem")}`);
+  else setStatus("saved", `Saved · revision ${app.revision}`);
 }
 
 function clone(value) {
@@ -152,6 +164,7 @@ function renderName() {
   input.value = app.meta.name ?? "";
   input.placeholder = "Untitled topology";
   input.disabled = !app.editable();
+  input.title = app.meta.name || ""; // a long name is cut by the field's width
   document.title = `${app.meta.name || "Untitled topology"} · archplay`;
 }
 
@@ -205,24 +218,38 @@ app.save = async function save() {
   setStatus("saving", "Saving…");
   const document_ = app.document();
   const changesAtStart = app.changes;
+  let saved;
   try {
+    // Always sent as a draft: a document with problems is then kept (marked, unable to run)
+    // instead of refused, so work in progress is never lost; a valid one is a plain revision.
     if (!app.topologyId) {
-      const answer = await api.create(document_);
+      const answer = await api.create(document_, true);
       if (answer.status !== 201) return refusedSave(answer);
       adopt(answer.body);
+      saved = answer.body;
       clearDraft(null);
       app.mode = "edit";
       history.replaceState(null, "", answer.body.edit_url || `/t/${encodeURIComponent(app.topologyId)}`);
     } else {
-      const answer = await api.save(app.topologyId, app.revision, document_);
+      const answer = await api.save(app.topologyId, app.revision, document_, true);
       if (answer.status === 409) return showConflict(answer.body || {}, document_);
       if (!answer.ok) return refusedSave(answer);
       adopt(answer.body);
+      saved = answer.body;
     }
     app.dirty = app.changes !== changesAtStart;
     if (app.dirty) writeDraft();
     else clearDraft(app.topologyId);
-    setStatus(app.dirty ? "dirty" : "saved", app.dirty ? "Unsaved changes" : `Saved · revision ${app.revision}`);
+    if (app.dirty) setStatus("dirty", "Unsaved changes");
+    else savedStatus(saved);
+    if (saved.draft) {
+      app.problems.show(saved.problems);
+      toast(
+        `Saved as a draft: ${plural(saved.problems.length, "problem")} to fix before it can run (see Problems).`,
+        "info",
+        6000,
+      );
+    }
     updateChrome();
     if (!document.getElementById("panel-history").hidden) renderRevisions(app);
   } finally {
@@ -245,11 +272,11 @@ function showConflict(body, mine) {
     app.loadDocument(answer.body.document);
     app.dirty = false;
     clearDraft(app.topologyId);
-    setStatus("saved", `Saved · revision ${app.revision}`);
+    savedStatus(answer.body);
     toast(`Loaded revision ${app.revision}.`);
   };
   document.getElementById("btn-save-fork").onclick = async () => {
-    const answer = await api.create(mine);
+    const answer = await api.create(mine, true);
     if (answer.status !== 201) {
       dialog.close();
       return refusedSave(answer);
@@ -330,8 +357,13 @@ async function loadInitial() {
   if (app.mode === "edit" && body.can_edit === false) app.mode = "readonly";
   if (app.mode === "view") app.viewUrl = location.pathname;
   app.loadDocument(body.document);
+  if (body.draft) {
+    // A draft reopens on its problems: they are why it was saved as one.
+    app.problems.show(body.problems || []);
+    app.showTab("tab-problems");
+  }
   if (app.editable()) {
-    setStatus("saved", `Saved · revision ${app.revision}`);
+    savedStatus(body);
     offerDraft(app.document());
   } else {
     setStatus("readonly", readOnlyStatus());
@@ -431,6 +463,7 @@ async function start() {
   document.getElementById("tab-scenario").addEventListener("click", () => app.scenario.render());
   document.getElementById("tab-history").addEventListener("click", () => renderRevisions(app));
   wireToolbar();
+  fullTextOnHover(document.getElementById("run-status"));
   setupIO(app);
   setupPresets();
   setupShare(app);

@@ -32,7 +32,12 @@ export async function renderRevisions(app) {
               href: `/t/${id}/r/${revision.revision}`,
               "aria-current": app.mode === "revision" && app.revision === revision.revision ? "page" : null,
             },
-            el("span", {}, `Revision ${revision.revision}${revision.name ? ` · ${revision.name}` : ""}`),
+            el(
+              "span",
+              {},
+              `Revision ${revision.revision}${revision.name ? ` · ${revision.name}` : ""}`,
+              revision.draft ? el("span", { class: "draft-mark", title: "Saved with problems: it cannot run" }, "draft") : null,
+            ),
             el("span", { class: "when" }, formatTime(revision.created_at)),
           ),
         ),

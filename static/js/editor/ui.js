@@ -90,3 +90,15 @@ export function download(name, content, type = "application/json", isUri = false
   link.remove();
   if (!isUri) setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/**
+ * Keeps `element`'s title equal to its text, for statuses that other modules rewrite and that the
+ * toolbar may shorten with an ellipsis: the whole text is then one hover away.
+ */
+export function fullTextOnHover(element) {
+  const mirror = () => {
+    element.title = element.textContent;
+  };
+  new MutationObserver(mirror).observe(element, { childList: true, characterData: true, subtree: true });
+  mirror();
+}
