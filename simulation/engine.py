@@ -46,7 +46,7 @@ from .failover import Failover
 from .format import parse
 from .kernel import Kernel, PacedKernel
 from .metrics import RunTally, merged, rounded
-from .network import Edge
+from .network import Edge, guarded_results, guarded_windows
 
 __all__ = ["Model", "run"]
 
@@ -171,6 +171,7 @@ class Model:
                 "requests_rps": sum(d["sent"] for d in clients) / length,
                 "nodes": {nid: node.window(nodes[nid], length) for nid, node in self.nodes.items()},
                 "clients": {c.id: c.window_of_client(nodes[c.id], length) for c in self.clients},
+                **guarded_windows(self.edges, t, length),  # breakers' states, when an edge has one
             },
         }
 
@@ -207,6 +208,7 @@ class Model:
             "sessions_lost": sessions_lost,
             "clients": clients,
             "nodes": {nid: node.summary(nodes[nid], measured) for nid, node in self.nodes.items()},
+            **guarded_results(self.edges),  # per edge with a timeout or a breaker (see network.py)
             "failovers": self.failover.report(),
         }
 

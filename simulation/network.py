@@ -54,6 +54,7 @@ REFUSED = 1  # the callee was down (or cut off with no timeout to wait for)
 REJECTED = 2  # the callee was full (HTTP 503, queue at capacity)
 TIMED_OUT = 3  # the caller gave up waiting
 THROTTLED = 4  # a rate limit turned it away (HTTP 429)
+THROTTLED = 4  # a rate limit turned it away (HTTP 429)
 
 # What a call asks for.
 READ = 0

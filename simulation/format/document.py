@@ -341,6 +341,8 @@ class _Reader:
             params = self.read_params(
                 raw.get("params"), spec.model, spec.params, subject=f"kind {kind}", where=where, **ids
             )
+            for field, message in spec.check(params):  # what the kind says of its params together
+                self.problem(where, f"params.{field}", message, **ids)
         else:
             params = {}
 

@@ -119,12 +119,13 @@ SERVICE_CV_HELP = (
 class Failover(Params):
     """Active-passive failover, shared by every kind."""
 
-    standby_for: str | None = param(
+    standby_for: str | list[str] | None = param(
         None,
         "Id of the node (of the same kind) this one stands by for; null = not a standby. "
         "When that node fails, this one takes its place after "
         "missed_heartbeats x heartbeat_ms (plus startup_s if cold). A database standby is a "
-        "replica of the primary it protects; until it takes over a standby gets no traffic.",
+        "replica of the primary it protects; until it takes over a standby gets no traffic. "
+        "A list of ids (N+1) makes it one spare for several nodes: it replaces the first to fail.",
         group="failover",
         settable=False,
         refers_to="node",
@@ -190,11 +191,13 @@ class ParamSpec:
     refers_to: str | None = None
     auto: str | None = None
     items: dict[str, Any] | None = None  # for an "array": the JSON Schema of one item
+    or_list: bool = False  # a value of ``type`` or a list of them (``items``): standby_for
     max_items: int | None = None  # for an "array": the most items it may hold
 
     def json_schema(self) -> dict[str, Any]:
         """This parameter as a JSON Schema property."""
-        schema: dict[str, Any] = {"type": [self.type, "null"] if self.nullable else self.type}
+        types = [self.type] + (["array"] if self.or_list else []) + (["null"] if self.nullable else [])
+        schema: dict[str, Any] = {"type": types if len(types) > 1 else self.type}
         if self.choices is not None:
             schema["enum"] = list(self.choices) + ([None] if self.nullable else [])
         for keyword, value in (
@@ -270,9 +273,14 @@ def _item_schema(annotation: Any) -> dict[str, Any]:
 def _spec_of(name: str, field: Any) -> ParamSpec:
     annotation = field.annotation
     nullable = False
+    or_list = False
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         members = [a for a in typing.get_args(annotation) if a is not type(None)]
         nullable = len(members) < len(typing.get_args(annotation))
+        lists = [a for a in members if typing.get_origin(a) is list]
+        if len(members) == 2 and len(lists) == 1 and typing.get_args(lists[0])[0] in members:
+            or_list = True  # X | list[X]: one value, or several
+            members = [a for a in members if a is not lists[0]]
         (annotation,) = members
     if typing.get_origin(annotation) is Annotated:
         annotation = typing.get_args(annotation)[0]
@@ -305,7 +313,8 @@ def _spec_of(name: str, field: Any) -> ParamSpec:
         settable=extra.get("x-settable", True),
         refers_to=extra.get("x-refers-to"),
         auto=extra.get("x-auto"),
-        items=items,
+        items={"type": json_type} if or_list else items,
+        or_list=or_list,
         **bounds,
     )
 

@@ -11,9 +11,9 @@ here. The building blocks (``param``, ``Int``, ``Number``, :class:`ParamSpec`,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from simulation import limits
 from simulation.components import KINDS as COMPONENTS
@@ -57,6 +57,46 @@ class EdgeParams(Params):
     )
     lag_ms: Number = param(
         100, "Mean delay before an async replicated write is applied, in ms.", unit="ms", ge=0, le=3_600_000
+    )
+    # Timeouts and circuit breakers on a call edge (never on a replication edge): see ``network.py``.
+    timeout_ms: Number | None = param(
+        None,
+        "How long the caller waits for an answer over this edge before giving up, in ms: the call "
+        "fails as timed out against the target (whose work goes on, wasted); null = wait for ever.",
+        unit="ms",
+        gt=0,
+        le=3_600_000,
+    )
+    breaker: Annotated[bool, Strict()] = param(
+        False,
+        "A circuit breaker on this edge: when too many recent calls failed it opens, and calls fail "
+        "at once without being sent (short-circuited) until a trial call after breaker_open_s succeeds.",
+    )
+    breaker_failure_ratio: Number = param(
+        0.5,
+        "The breaker opens when at least this share of the calls ended within breaker_window_s "
+        "failed (refused, rejected or timed out), from 0 to 1.",
+        unit="ratio",
+        gt=0,
+        le=1,
+    )
+    breaker_min_requests: Int = param(
+        20,
+        "The breaker judges only when at least this many calls ended within breaker_window_s.",
+        unit="calls",
+        ge=1,
+        le=1_000_000,
+    )
+    breaker_window_s: Number = param(
+        10, "How far back the breaker looks at ended calls, in s.", unit="s", gt=0, le=3_600
+    )
+    breaker_open_s: Number = param(
+        5,
+        "How long an open breaker short-circuits every call before it lets one trial call through "
+        "(half-open), in s.",
+        unit="s",
+        gt=0,
+        le=3_600,
     )
 
 

@@ -16,7 +16,9 @@ are looked at together. The rules come from how the engine moves requests:
   client is never a standby nor a standby the target of a client (a standby gets
   no traffic before it takes over, and a client has no other target);
 - no loop of calls: a request would travel it for ever (replication edges carry
-  no calls and may form loops: master-master).
+  no calls and may form loops: master-master);
+- a timeout or a circuit breaker goes on an edge that carries calls: not on a
+  replication edge, nor on a queue's edge to its worker (the worker pulls jobs).
 
 A standby borrows the wires of the node it protects when it has none of its own
 (see ``simulation.failover``), so the checks that need wires (a cache's
@@ -176,6 +178,28 @@ def _check_edge(graph: Graph, edge: EdgeRecord, report: Report) -> None:
             "an edge between two databases is a replication edge: set replication to 'sync' or 'async'",
             **ids,
         )
+    _check_guard(edge, source_kind, target_kind, report)
+
+
+GUARD_FIELDS = ("timeout_ms", "breaker")  # what makes an edge guarded (see simulation.network)
+
+
+def _check_guard(edge: EdgeRecord, source_kind: str | None, target_kind: str | None, report: Report) -> None:
+    """A timeout or a circuit breaker stands on a wire that carries calls, and only there."""
+    given = [name for name in GUARD_FIELDS if edge.params.get(name) not in (None, False)]
+    if not given:
+        return
+    if edge.params.get("replication") is not None or source_kind == target_kind == "database":
+        reason = "a replication edge carries no calls to time out or break: put it on a call edge"
+    elif source_kind == "queue" and target_kind == "worker":
+        reason = (
+            f"no call travels this edge: worker {edge.target!r} takes its jobs from queue {edge.source!r}; "
+            f"put it on the worker's edge to its database"
+        )
+    else:
+        return
+    for name in given:
+        report(edge.where, f"params.{name}", reason, edge=edge.id)
 
 
 def _check_database(

@@ -189,7 +189,10 @@ def test_ranges_choices_and_nullability_are_in_the_schema():
 
 def test_edge_params_scenario_and_every_action_are_described():
     edge = SCHEMA["$defs"]["edge"]["properties"]["params"]["properties"]
-    assert list(edge) == list(EDGE_PARAMS) == ["latency_ms", "weight", "replication", "lag_ms"]
+    names = ["latency_ms", "weight", "replication", "lag_ms", "timeout_ms", "breaker"]
+    names += ["breaker_failure_ratio", "breaker_min_requests", "breaker_window_s", "breaker_open_s"]
+    assert list(edge) == list(EDGE_PARAMS) == names
+    assert edge["breaker"] == {**edge["breaker"], "type": "boolean", "default": False}
     assert edge["replication"]["enum"] == ["sync", "async", None]
     scenario = SCHEMA["$defs"]["scenario"]["properties"]
     assert set(SCENARIO_PARAMS) < set(scenario) and scenario["duration_s"]["maximum"] == 86_400
