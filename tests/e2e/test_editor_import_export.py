@@ -97,6 +97,23 @@ def test_the_diagram_exports_as_png_and_svg_pictures(editor, tmp_path):
     assert "<svg" in svg and "Shoppers" in svg
 
 
+def test_exported_pictures_leave_out_the_ports_and_write_in_the_ui_font(editor, tmp_path):
+    editor.open("/")
+    editor.import_file(EXAMPLES / "read-heavy-shop.json")
+    editor.page.locator("#export-menu summary").click()
+    with editor.page.expect_download() as info:
+        editor.page.get_by_role("menuitem", name="SVG image").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    svg = path.read_text()
+    assert "x6-port" not in svg and "ap-port" not in svg
+    root = svg[: svg.index(">")]
+    assert 'font-family="system-ui' in root  # edge labels inherit it instead of a serif default
+    # The PNG is drawn from the same prepared picture: with no ports it has no port circles.
+    png = editor.page.evaluate("window.archplay.app.canvas.toPNG()")
+    assert png.startswith("data:image/png")
+
+
 def test_the_presets_gallery_lists_every_preset_and_opens_one_as_a_new_topology(editor, live_app):
     status, presets = live_app.session().get("/api/presets")
     assert status == 200

@@ -97,11 +97,11 @@ function registerShapes() {
       icon: { x: 16, y: 16, width: 24, height: 24 },
       label: {
         x: 54, y: 21, fontSize: 13, fontWeight: 600, fill: "#0f172a", textAnchor: "start",
-        textVerticalAnchor: "middle", fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+        textVerticalAnchor: "middle", fontFamily: UI_FONT,
       },
       caption: {
         x: 54, y: 39, fontSize: 11, fill: "#64748b", textAnchor: "start", textVerticalAnchor: "middle",
-        fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+        fontFamily: UI_FONT,
       },
       badge: { display: "none", transform: `translate(${NODE_WIDTH - 2}, 2)`, cursor: "help" },
       badgeDot: { r: 9, fill: DANGER, stroke: "#fff", strokeWidth: 2 },
@@ -147,6 +147,18 @@ function overlay(base, extra) {
   const merged = { ...base };
   for (const [selector, values] of Object.entries(extra)) merged[selector] = { ...base[selector], ...values };
   return merged;
+}
+
+/**
+ * A picture of the diagram is drawn without the page's stylesheet (copyStyles: false keeps the
+ * file small and self-contained), so what the stylesheet did must be done here: ports, hidden on
+ * the page until hovered, are left out, and text without a font of its own (edge labels) gets the
+ * UI font rather than the viewer's default serif.
+ */
+function preparePicture(svg) {
+  for (const port of svg.querySelectorAll(".x6-port")) port.remove();
+  svg.setAttribute("font-family", UI_FONT);
+  return svg;
 }
 
 function truncate(text, max) {
@@ -370,12 +382,54 @@ export class Canvas {
 
   /** Replaces the diagram with the document's nodes and edges; clears undo history. */
   load(document) {
+    const cells = this.cellsFor(document);
+    this.placed.clear();
+    this.loading = true;
+    try {
+      this.graph.resetCells(cells);
+      this.selection.clean();
+      // Nodes from the document keep the document's own x/y (or none); see diagram.js.
+      this.placed.clear();
+      this.redecorate();
+    } finally {
+      this.loading = false;
+    }
+    if (this.history) this.history.clean();
+    this.fit();
+  }
+
+  /**
+   * Replaces the diagram with the document's nodes and edges as one undoable step (an import).
+   * `record` rides along on that step's commands, so that whoever undoes it can put back what
+   * lives outside the canvas (main.js: the name and scenario); which nodes were placed by hand is
+   * kept in it too.
+   */
+  replace(document, record) {
+    const cells = this.cellsFor(document);
+    record.placedBefore = new Set(this.placed);
+    this.selection.clean();
+    this.graph.startBatch("replace");
+    // Removed last to first: undo adds them back in reverse, so the document keeps its order.
+    this.graph.removeCells([...this.graph.getCells()].reverse(), { record });
+    this.graph.addCell(cells, { record });
+    this.graph.stopBatch("replace");
+    this.placed.clear(); // as after load: the new nodes keep the document's own x/y
+    record.placedAfter = new Set();
+    this.redecorate();
+    this.fit();
+  }
+
+  /** After an undo or redo of `replace`: which nodes were placed by hand, as they were. */
+  restorePlaced(placed) {
+    this.placed = new Set(placed);
+  }
+
+  cellsFor(document) {
     const nodes = Array.isArray(document.nodes) ? document.nodes : [];
     const edges = Array.isArray(document.edges) ? document.edges : [];
     const positions = layout(nodes, edges);
     const cells = [];
     const ids = new Set();
-    this.placed.clear();
     for (const node of nodes) {
       ids.add(node.id);
       cells.push(this.graph.createNode({ ...this.nodeShape(node.id, nodeData(node)), ...positions[node.id] }));
@@ -392,21 +446,7 @@ export class Canvas {
         }),
       );
     }
-    this.loading = true;
-    try {
-      this.graph.resetCells(cells);
-      this.selection.clean();
-      // Nodes from the document keep the document's own x/y (or none); see diagram.js.
-      this.placed.clear();
-      for (const cell of this.graph.getCells()) {
-        if (cell.isNode()) this.decorateNode(cell);
-        else this.decorateEdge(cell);
-      }
-    } finally {
-      this.loading = false;
-    }
-    if (this.history) this.history.clean();
-    this.fit();
+    return cells;
   }
 
   nodeShape(id, data) {
@@ -715,7 +755,10 @@ export class Canvas {
       ? [
           {
             attrs: {
-              label: { text, fill: problems.length ? DANGER : replication ? REPLICATION : "#475569", fontSize: 11 },
+              label: {
+                text, fill: problems.length ? DANGER : replication ? REPLICATION : "#475569", fontSize: 11,
+                fontFamily: UI_FONT,
+              },
               body: { fill: "#fff", stroke: "#e2e8f0", rx: 4, ry: 4 },
             },
           },
@@ -729,7 +772,12 @@ export class Canvas {
 
   toSVG() {
     return new Promise((resolve) => {
-      this.exporter.toSVG((svg) => resolve(svg), { preserveDimensions: true, copyStyles: false, serializeImages: true });
+      this.exporter.toSVG((svg) => resolve(svg), {
+        preserveDimensions: true,
+        copyStyles: false,
+        serializeImages: true,
+        beforeSerialize: preparePicture,
+      });
     });
   }
 
@@ -742,6 +790,7 @@ export class Canvas {
         serializeImages: true,
         quality: 1,
         ratio: "2",
+        beforeSerialize: preparePicture,
       });
     });
   }

@@ -1,11 +1,12 @@
 // Import and export. Export downloads the format-1 document exactly as the editor holds it
 // (name.json), or a picture of the diagram (PNG, SVG) drawn by X6's export plugin. Import reads
 // a JSON file, says clearly when it is not JSON or not a topology, asks the server's validation
-// for its problems, and loads it onto the canvas with those problems shown.
+// for its problems, and loads it onto the canvas with those problems shown. Importing over
+// unsaved changes asks first; either way the import is one step that undo takes back.
 
 import { api, errorText } from "./api.js";
 import { fileName } from "./diagram.js";
-import { download, el, toast } from "./ui.js";
+import { confirmDialog, download, el, toast } from "./ui.js";
 
 function problemLine(problem) {
   const where = problem.edge ? `wire ${problem.edge}` : problem.node ? `component ${problem.node}` : "document";
@@ -49,8 +50,21 @@ export function setupIO(app) {
       dialog.showModal();
       return;
     }
+    if (app.dirty) {
+      const replace = await confirmDialog({
+        title: "Replace the canvas?",
+        text:
+          `Importing ${file.name} replaces what is on the canvas, which has unsaved changes. ` +
+          "Undo (Ctrl+Z) brings it back.",
+        yes: "Import and replace",
+      });
+      if (!replace) return;
+    }
     const answer = await api.validate(read.document);
-    const notes = app.loadDocument(read.document, { imported: true });
+    // The previous run was of the previous diagram: its view goes, and the live overlay with it.
+    app.run.detach();
+    app.run.closeView();
+    const notes = app.loadDocument(read.document, { undoable: true });
     app.changed();
     const name = read.document.name || file.name;
     const parts = [

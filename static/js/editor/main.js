@@ -81,9 +81,10 @@ app.document = function currentDocument() {
 
 /**
  * Puts a document on the canvas. Returns notes about what could not be drawn as given (a wire
- * to a component that does not exist, a repeated id), which the caller shows.
+ * to a component that does not exist, a repeated id), which the caller shows. `undoable` (an
+ * import): one step that undo takes back, name and scenario included, instead of a fresh start.
  */
-app.loadDocument = function loadDocument(document_) {
+app.loadDocument = function loadDocument(document_, { undoable = false } = {}) {
   const notes = [];
   const { format, name, nodes, edges, scenario, ...extra } = document_;
   const seen = new Set();
@@ -111,6 +112,7 @@ app.loadDocument = function loadDocument(document_) {
     }
     wires.push(edge);
   });
+  const metaBefore = app.meta;
   app.meta = {
     format: format === undefined ? 1 : format,
     name,
@@ -118,16 +120,32 @@ app.loadDocument = function loadDocument(document_) {
     hasEdges: Object.prototype.hasOwnProperty.call(document_, "edges"),
     extra: clone(extra),
   };
-  app.canvas.load({ nodes: drawable, edges: wires });
+  if (undoable) app.canvas.replace({ nodes: drawable, edges: wires }, { metaBefore, metaAfter: app.meta });
+  else app.canvas.load({ nodes: drawable, edges: wires });
+  refreshAfterLoad();
+  app.run.watch.load(document_); // the preset's "What to watch" card (watch.js)
+  return notes;
+};
+
+function refreshAfterLoad() {
   renderName();
   app.panel.refresh();
   app.panel.renderInspector();
   app.scenario.render();
   updateChrome();
   app.problems.schedule();
-  app.run.watch.load(document_); // the preset's "What to watch" card (watch.js)
-  return notes;
-};
+}
+
+/** Undo and redo of an import put back the name and scenario that came with the canvas. */
+function restoreAfterReplace(cmds, which) {
+  const command = (cmds || []).find((cmd) => cmd.options && cmd.options.record && cmd.options.record.metaBefore);
+  if (!command) return;
+  const { record } = command.options;
+  app.meta = which === "undo" ? record.metaBefore : record.metaAfter;
+  app.canvas.restorePlaced(which === "undo" ? record.placedBefore : record.placedAfter);
+  refreshAfterLoad();
+  app.changed();
+}
 
 let draftTimer = null;
 let refreshFrame = 0;
@@ -413,6 +431,8 @@ async function start() {
     },
   });
   app.canvas.graph.on("scale", () => updateChrome());
+  app.canvas.graph.on("history:undo", ({ cmds }) => restoreAfterReplace(cmds, "undo"));
+  app.canvas.graph.on("history:redo", ({ cmds }) => restoreAfterReplace(cmds, "redo"));
   // Double-clicking a component goes to its label, the quickest way to rename it.
   app.canvas.graph.on("node:dblclick", () => {
     app.showTab("tab-inspect");

@@ -102,3 +102,31 @@ export function fullTextOnHover(element) {
   new MutationObserver(mirror).observe(element, { childList: true, characterData: true, subtree: true });
   mirror();
 }
+
+/**
+ * Asks a yes-or-no question in the page's own dialog (#dlg-confirm), never window.confirm: it is
+ * styled like the rest of the editor and does not block the page. Resolves to true for `yes`.
+ */
+export function confirmDialog({ title, text, yes, no = "Cancel" }) {
+  const dialog = document.getElementById("dlg-confirm");
+  document.getElementById("dlg-confirm-title").textContent = title;
+  document.getElementById("confirm-text").textContent = text;
+  const yesButton = document.getElementById("btn-confirm-yes");
+  const noButton = document.getElementById("btn-confirm-no");
+  yesButton.textContent = yes;
+  noButton.textContent = no;
+  return new Promise((resolve) => {
+    const finish = (answer) => {
+      yesButton.onclick = null;
+      noButton.onclick = null;
+      dialog.onclose = null;
+      if (dialog.open) dialog.close();
+      resolve(answer);
+    };
+    yesButton.onclick = () => finish(true);
+    noButton.onclick = () => finish(false);
+    dialog.onclose = () => finish(false); // Escape
+    dialog.showModal();
+    noButton.focus(); // the safe answer is the default one
+  });
+}
