@@ -4,6 +4,7 @@
 // which keeps the document exactly as sparse as its author wrote it. A value that fails the
 // schema's checks is shown inline and is not applied (so it is never saved silently).
 
+import { isProfileParam, profileField } from "./profile-editor.js";
 import { checkValue, describeRange, humanize, parseInput, valueToText } from "./schema.js";
 import { el } from "./ui.js";
 
@@ -26,8 +27,11 @@ function helpText(param) {
  * A field for `param`. value/isSet: the current value and whether the document sets it.
  * refOptions: [{value, label}] for parameters that name another node (standby_for).
  * onCommit({value} | {unset: true}); onValidity(valid) after each check.
+ * context: what a list-valued parameter's own editor needs (profile-editor.js).
  */
-export function paramField({ param, value, isSet, idPrefix, disabled, refOptions, onCommit, onValidity }) {
+export function paramField({ param, value, isSet, idPrefix, disabled, refOptions, onCommit, onValidity, context }) {
+  if (isProfileParam(param)) return profileField({ param, value, isSet, idPrefix, disabled, onCommit, onValidity, context });
+  if (refOptions && Array.isArray(value)) return listField({ param, value, idPrefix });
   const id = `${idPrefix}-${param.name}`;
   const helpId = `${id}-help`;
   const errorId = `${id}-error`;
@@ -106,6 +110,25 @@ export function paramField({ param, value, isSet, idPrefix, disabled, refOptions
     if (problem) report(problem);
   }
   return field;
+}
+
+/**
+ * A list of node ids (an N+1 standby's `standby_for`), shown read-only: the form edits one id; a
+ * list is written in the document (export, edit the JSON, import).
+ */
+function listField({ param, value, idPrefix }) {
+  const id = `${idPrefix}-${param.name}`;
+  const title = humanize(param.name, param.unit);
+  const text = value.map((item) => valueToText(item)).join(", ");
+  const control = el("input", { id, name: param.name, type: "text", readonly: true, "aria-describedby": `${id}-help` });
+  control.value = text;
+  return el(
+    "div",
+    { class: "field field-list", dataset: { param: param.name, set: "true" } },
+    el("label", { for: id }, title, el("span", { class: "unit" }, `list of ${value.length}`)),
+    control,
+    el("p", { class: "field-help", id: `${id}-help` }, `A list (one standby for several nodes) is shown here, not edited: change it in the exported JSON. ${param.help}`),
+  );
 }
 
 /** Applies a commit to a params object, returning a new object. */

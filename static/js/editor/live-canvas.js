@@ -13,6 +13,12 @@
 // Wires cut or slowed (scenario events and faults injected live, up to the current second) are
 // drawn red or amber.
 //
+// A node running several instances (autoscaled, or sized with `instances`) shows how many serve
+// now beside its kind ("App server · ×3"; instances still starting are not in the window, so not
+// shown). A wire whose circuit breaker is open (the window's `edges[id].state`) is drawn dashed red
+// with a small "open" tag on it, amber "half-open" while its trial call is out. The tag is an X6
+// edge tool, which the canvas's own drawing of the wire (its labels) never touches.
+//
 // The canvas asks this overlay for attributes as it draws (Canvas.setLive); the drawing is
 // refreshed at most once per animation frame, and closing the run view gives the diagram back
 // exactly as it was (setLive(null)).
@@ -24,7 +30,14 @@ const GREEN = [22, 163, 74];
 const AMBER = [245, 158, 11];
 const RED = [220, 38, 38];
 /** Window fields the drawing itself shows (meter, badge, colour, wires): not repeated as text. */
-const DRAWN = new Set(["utilization", "queue_len", "arrivals_rps", "completed_rps", "errors_rps", "error_ratio", "up"]);
+const DRAWN = new Set(["utilization", "queue_len", "arrivals_rps", "completed_rps", "errors_rps", "error_ratio", "up", "instances"]);
+/** How a breaker's state is drawn on its wire: colour, dashes, the tag's words. */
+const BREAKER_LOOK = {
+  open: { stroke: "#dc2626", dash: "6 4", words: "open", tag: "#dc2626" },
+  half_open: { stroke: "#d97706", dash: "6 4", words: "half-open", tag: "#d97706" },
+};
+/** Options for drawing that is not an edit: kept out of undo and out of the "changed" signal. */
+const QUIET = { ignoreHistory: true };
 /** An error share from which a node is marked failing in words as well as in colour. */
 const FAILING_SHARE = 0.05;
 
@@ -95,6 +108,7 @@ export class LiveCanvas {
     this.frame = 0;
     this.active = false;
     this.catalog = null;
+    this.tagged = new Map(); // edge cell -> breaker state drawn as a tag on it
     loadMetrics().then((catalog) => {
       this.catalog = catalog;
       this.schedule();
@@ -128,7 +142,9 @@ export class LiveCanvas {
     if (!this.active || this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      if (this.active) this.canvas.redecorate();
+      if (!this.active) return;
+      this.canvas.redecorate();
+      this.drawBreakerTags();
     });
   }
 
@@ -139,6 +155,7 @@ export class LiveCanvas {
     this.frame = 0;
     this.window = null;
     this.canvas.setLive(null);
+    this.drawBreakerTags();
   }
 
   nodeState(id) {
@@ -174,6 +191,10 @@ export class LiveCanvas {
       : extra
         ? [`${extra.label || extra.name} ${formatFigure(figures[extra.name], extra.unit)}`]
         : [];
+    const instances = this.instancesShown(node, state);
+    const kindTitle = (this.catalog && this.catalog.kinds[kind] && this.catalog.kinds[kind].title) || kind;
+    // Only the caption's text: the canvas merges these attributes and resets only what it draws.
+    const caption = instances === null ? {} : { caption: { text: `${kindTitle} · ×${instances}` } };
     const showQueue = hasTrait(this.catalog, kind, "queues") || queue > 0;
     const queueText = `q ${formatQueue(queue)}`;
     if (state.up === false) {
@@ -191,6 +212,7 @@ export class LiveCanvas {
         fill: tint(color, 0.16), stroke: color, strokeWidth: 2.4, title: summary, "data-live": "up",
         "data-failing": failing ? "true" : "false",
       }, // prettier-ignore
+      ...caption,
       meterBack: { display: "block" },
       meter: { display: "block", width: Math.max(0, Math.min(1, utilization)) * 144, fill: utilizationColor(utilization) },
       queueBadge: { display: showQueue ? "block" : "none", title: `queue length ${formatQueue(queue)}` },
@@ -201,6 +223,76 @@ export class LiveCanvas {
         fontWeight: failing ? 700 : 400,
       }, // prettier-ignore
     };
+  }
+
+  /**
+   * The instances a node serves with now, when worth showing: it runs several or may scale (its
+   * document sets `instances` or `max_instances`); null otherwise (a plain single server).
+   */
+  instancesShown(node, state) {
+    if (typeof state.instances !== "number") return null;
+    const params = node.getData().params || {};
+    const sized = params.max_instances !== undefined && params.max_instances !== null;
+    return state.instances !== 1 || sized || params.instances !== undefined ? Math.round(state.instances) : null;
+  }
+
+  /** The breaker state of wire `docId` in the latest window ("closed", "open", "half_open"), or null. */
+  breakerState(docId) {
+    const edges = (this.window && this.window.edges) || {};
+    const entry = edges[docId];
+    return entry && typeof entry.state === "string" ? entry.state : null;
+  }
+
+  /** Puts an "open" / "half-open" tag on each wire whose breaker is, and takes stale tags off. */
+  drawBreakerTags() {
+    const wanted = new Map();
+    if (this.active && this.window) {
+      for (const edge of this.canvas.graph.getEdges()) {
+        const state = this.breakerState(this.canvas.edgeDocId(edge));
+        if (BREAKER_LOOK[state] && this.wireStates()[this.canvas.edgeDocId(edge)] !== "cut") wanted.set(edge, state);
+      }
+    }
+    for (const [edge, state] of this.tagged) {
+      if (wanted.get(edge) === state) continue;
+      if (this.canvas.graph.hasCell(edge)) edge.removeTools(QUIET);
+      this.tagged.delete(edge);
+    }
+    for (const [edge, state] of wanted) {
+      if (this.tagged.get(edge) === state) continue;
+      const look = BREAKER_LOOK[state];
+      const width = 12 + 6.2 * look.words.length;
+      edge.addTools(
+        [
+          {
+            name: "button",
+            args: {
+              distance: "50%",
+              markup: [
+                {
+                  tagName: "rect",
+                  selector: "button",
+                  attrs: {
+                    x: -width / 2, y: -9, width, height: 18, rx: 9, fill: look.tag, stroke: "#fff", "stroke-width": 1.5,
+                    cursor: "default", "data-breaker-tag": state,
+                  }, // prettier-ignore
+                },
+                {
+                  tagName: "text",
+                  selector: "icon",
+                  textContent: look.words,
+                  attrs: {
+                    fill: "#fff", "font-size": 11, "font-weight": 700, "text-anchor": "middle", y: 4, "pointer-events": "none",
+                    "font-family": "system-ui, sans-serif",
+                  }, // prettier-ignore
+                },
+              ],
+            },
+          },
+        ],
+        QUIET,
+      );
+      this.tagged.set(edge, state);
+    }
   }
 
   /** Cut and slowed wires as of the current second: {docId: "cut" | "slow"}. */
@@ -242,6 +334,18 @@ export class LiveCanvas {
       return { line: { stroke: "#dc2626", strokeWidth: 2.4, strokeDasharray: "2 6", title: `${docId}: cut`, style: { animation: "none" } } };
     }
     if (this.isReplication(edge)) return null;
+    const breaker = this.breakerState(docId);
+    const look = BREAKER_LOOK[breaker];
+    if (look) {
+      const short = (((this.window.edges || {})[docId] || {}).short_circuited_rps) || 0;
+      return {
+        line: {
+          stroke: look.stroke, strokeWidth: 2.4, strokeDasharray: look.dash,
+          title: `${docId}: breaker ${look.words}, about ${Math.round(short)} calls/s failed at once (short-circuited)`,
+          style: { animation: "none" },
+        },
+      }; // prettier-ignore
+    }
     const rate = this.edgeRate(edge);
     const { width, seconds } = flowStyle(rate);
     const stroke = state === "slow" ? "#d97706" : rate > 0 ? "#64748b" : "#cbd5e1";

@@ -257,12 +257,28 @@ export class Panel {
       idPrefix: "node-param",
       disabled,
       refOptions,
+      context: param.type === "array" ? this.listContext(node) : undefined,
       onValidity: this.trackValidity(fieldId),
       onCommit: (commit) => {
         const current = node.getData();
         this.write(node, { ...current, params: applyCommit(current.params || {}, param.name, commit), hasParams: true });
       },
     });
+  }
+
+  /**
+   * What a list editor (profile-editor.js) scales its ready shapes to: the node's steady rate
+   * (its `rate_rps`, set or default) and the scenario's duration.
+   */
+  listContext(node) {
+    const data = node.getData();
+    const kind = this.schema.kindsByName[data.kind];
+    const rateParam = kind && kind.params.find((candidate) => candidate.name === "rate_rps");
+    const rate = (data.params || {}).rate_rps ?? (rateParam ? rateParam.default : undefined);
+    const durationField = this.schema.scenarioFields.find((field) => field.name === "duration_s");
+    const scenario = window.archplay && window.archplay.app && window.archplay.app.meta ? window.archplay.app.meta.scenario : null;
+    const duration = (scenario && scenario.duration_s) ?? (durationField ? durationField.default : undefined);
+    return { rate, duration, limits: this.schema.limits };
   }
 
   edgeInspector(edge) {

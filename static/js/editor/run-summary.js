@@ -7,14 +7,18 @@
 //   headline figures when there is one;
 // - the failovers, with their RTO and RPO (the writes they lost);
 // - the components, one table per kind: each node's declared metrics (a metric a node does not
-//   report, such as replication lag on a primary, is left empty).
+//   report, such as replication lag on a primary, is left empty);
+// - the run's cost (total, per hour, per million requests; each node's is its `cost_usd` metric),
+//   the scale events of each autoscaled node (when, from how many instances to how many), and the
+//   calls over each wire with a timeout or a circuit breaker (failed, short-circuited, times the
+//   breaker opened), when the results carry them.
 //
 // Figures the document asks to watch (its `watch` list) are marked `watched`. Two runs compare as a
 // diff: A, B and B − A, green where B is better. Ids and labels are user text: they reach the page
 // only as text nodes (ui.el never parses markup).
 
 import { clientKind, metricsOf, tone, valueAt } from "./metrics.js";
-import { formatDelta, formatFigure } from "./numbers.js";
+import { formatDelta, formatFigure, formatInstant } from "./numbers.js";
 import { el } from "./ui.js";
 
 /** Units that are not a count of things: the table cells keep them. */
@@ -192,6 +196,89 @@ function componentTables(results, catalog, document_, watched) {
   });
 }
 
+/** What the run cost: total, per hour and per million requests (`results.cost`), or null. */
+function costSection(results) {
+  const cost = results.cost && typeof results.cost === "object" ? results.cost : null;
+  if (!cost) return null;
+  const figures = [
+    ["total_usd", "Total", "What the measured part of the run cost, all components together.", (v) => `$${formatFigure(v)}`],
+    ["per_hour_usd", "Per hour", "The same system running for an hour at this run's mean rate.", (v) => `$${formatFigure(v)}/h`],
+    ["per_million_requests_usd", "Per million requests", "The total spread over the requests the clients sent.", (v) => `$${formatFigure(v)}`],
+  ].filter(([name]) => number(cost[name]) !== null);
+  if (!figures.length) return null;
+  return el(
+    "section",
+    { class: "summary-cost", "data-testid": "cost", "aria-label": "Cost" },
+    el("h3", {}, "Cost"),
+    el(
+      "dl",
+      { class: "summary-figures" },
+      figures.map(([name, label, help, write]) =>
+        el("div", { class: "figure", dataset: { cost: name }, title: help }, el("dt", {}, label), el("dd", {}, write(cost[name]))),
+      ),
+    ),
+    el("p", { class: "muted" }, "Each component's share is in its table below (Cost)."),
+  );
+}
+
+/** Every scale event of every autoscaled node: when, and from how many instances to how many. */
+function scaleEventsTable(results, document_) {
+  const nodes = results.nodes && typeof results.nodes === "object" ? results.nodes : {};
+  const rows = [];
+  for (const [id, node] of Object.entries(nodes)) {
+    const events = Array.isArray(node && node.scale_events) ? node.scale_events : [];
+    for (const event of events) {
+      const grew = number(event.to) !== null && number(event.from) !== null && event.to > event.from;
+      rows.push(
+        el(
+          "tr",
+          { dataset: { node: id } },
+          el("th", { scope: "row" }, nameOf(document_, id)),
+          el("td", { dataset: { figure: "at" } }, formatInstant(event.at_s)),
+          el("td", { dataset: { figure: "change" } }, `${formatFigure(event.from)} → ${formatFigure(event.to)}`),
+          el("td", {}, grew ? "scaled out" : "scaled in"),
+        ),
+      );
+    }
+  }
+  const autoscaled = Object.values(nodes).some((node) => node && Array.isArray(node.scale_events));
+  if (!rows.length) return autoscaled ? el("p", { class: "muted", "data-testid": "scale-events" }, "No scale events: every autoscaled component kept its size.") : null;
+  return table("Scale events (instances serving or asked for)", ["Component", "At", "Instances", ""], rows, { "data-testid": "scale-events" });
+}
+
+/** A wire as people read it: "source → target" by their names, else its id. */
+function wireName(document_, edgeId) {
+  const edges = document_ && Array.isArray(document_.edges) ? document_.edges : [];
+  const edge = edges.find((candidate) => candidate && candidate.id === edgeId);
+  return edge ? `${nameOf(document_, edge.from)} → ${nameOf(document_, edge.to)}` : edgeId;
+}
+
+/** The calls over wires with a timeout or a circuit breaker (`results.edges`), or null. */
+function guardedEdgesTable(results, document_) {
+  const edges = results.edges && typeof results.edges === "object" ? Object.entries(results.edges) : [];
+  if (!edges.length) return null;
+  const cell = (value, figure) => el("td", { dataset: { figure } }, figureText(number(value), ""));
+  const rows = edges.map(([id, figures]) =>
+    el(
+      "tr",
+      { dataset: { edge: id } },
+      el("th", { scope: "row" }, wireName(document_, id), wireName(document_, id) === id ? null : el("span", { class: "node-id" }, id)),
+      cell(figures.calls, "calls"),
+      cell(figures.failed, "failed"),
+      cell(figures.short_circuited, "short_circuited"),
+      cell(figures.breaker_opened, "breaker_opened"),
+    ),
+  );
+  const head = [
+    "Wire",
+    el("th", { scope: "col", title: "Calls sent over the wire (short-circuited ones not included)." }, "Calls"),
+    el("th", { scope: "col", title: "Calls that failed: refused, rejected or timed out." }, "Failed"),
+    el("th", { scope: "col", title: "Calls failed at once by the open breaker, never sent." }, "Short-circuited"),
+    el("th", { scope: "col", title: "Times the circuit breaker opened." }, "Breaker opened"),
+  ];
+  return table("Wires with a timeout or a circuit breaker", head, rows, { "data-testid": "guarded-edges" });
+}
+
 /**
  * The summary of one run's results. context: {catalog (metrics.js), document (the run's document,
  * for labels and its `watch` list)}.
@@ -219,6 +306,12 @@ export function renderSummary(results, { catalog, document: document_ } = {}) {
       ? table("Failovers", ["Failed", "Standby", "Failed at", "Took over at", "RTO", "RPO (lost writes)"], failovers, { "data-testid": "failovers" })
       : el("p", { class: "muted" }, "No failovers."),
   );
+  const cost = costSection(results);
+  if (cost) parts.push(cost);
+  const scaling = scaleEventsTable(results, document_);
+  if (scaling) parts.push(scaling);
+  const guarded = guardedEdgesTable(results, document_);
+  if (guarded) parts.push(guarded);
   parts.push(el("div", { class: "summary-components", "data-testid": "components" }, componentTables(results, known, document_, watched)));
   const injected = Array.isArray(results.injected_events) ? results.injected_events : [];
   if (injected.length) {
@@ -281,6 +374,11 @@ export function renderDiff(a, b, labels = ["A", "B"], { catalog, document: docum
       if (!va && !vb) continue; // absent or zero in both: nothing to compare
       rows.push(diffRow(`${nameOf(document_, id)}: ${metric.label || metric.name}`, metric, va, vb, { dataset: { node: id, metric: metric.name } }));
     }
+  }
+  for (const [name, label] of [["total_usd", "Cost, total (USD)"], ["per_million_requests_usd", "Cost per million requests (USD)"]]) {
+    const ca = ra.cost ? ra.cost[name] : undefined;
+    const cb = rb.cost ? rb.cost[name] : undefined;
+    if (number(ca) !== null || number(cb) !== null) rows.push(diffRow(label, { unit: "", better: "lower" }, ca, cb, { dataset: { cost: name } }));
   }
   const failoverCount = (results) => (Array.isArray(results.failovers) ? results.failovers.length : 0);
   rows.push(diffRow("Failovers", { unit: "", better: null }, failoverCount(ra), failoverCount(rb)));

@@ -7,6 +7,8 @@
 // diagram (live-canvas.js); `done` brings the results, shown as a summary (run-summary.js), and the
 // exact seconds of the faults injected live and of any failovers, which go on the timeline
 // (run-timeline.js). Stop cancels it; the worker stops within a second and still sends results.
+// The bar also shows what the system costs per hour as it runs (each window's
+// `cost_per_hour_usd`: autoscaled instances come and go), then the run's hourly rate.
 //
 // The same view shows a run opened from the history (run-history.js), two runs compared, and, for
 // someone holding a view link, the owner's run as it goes (live-viewer.js).
@@ -16,7 +18,7 @@ import { RunCharts, appendWindow, dataFromTimeseries, emptyData } from "./charts
 import { LiveCanvas } from "./live-canvas.js";
 import { LiveFaults } from "./live-faults.js";
 import { loadMetrics } from "./metrics.js";
-import { formatPercent } from "./numbers.js";
+import { formatFigure, formatPercent } from "./numbers.js";
 import { RunHistory } from "./run-history.js";
 import { renderDiff, renderSummary } from "./run-summary.js";
 import { RunTimeline, marksFrom } from "./run-timeline.js";
@@ -37,6 +39,11 @@ function scenarioOf(document_) {
   };
 }
 
+/** An hourly cost as the run bar writes it: "$0.534/h". */
+export function costPerHourText(usd) {
+  return typeof usd === "number" && Number.isFinite(usd) ? `$${formatFigure(usd)}/h` : "";
+}
+
 function speedText(speed) {
   return speed === "max" || speed === undefined ? "max speed" : `${speed}×`;
 }
@@ -51,6 +58,8 @@ export class RunController {
     this.seed = this.byId("run-seed");
     this.progress = this.byId("run-progress");
     this.status = this.byId("run-status");
+    this.cost = el("span", { id: "run-cost", class: "run-cost", hidden: true });
+    this.status.after(this.cost);
     this.viewButton = this.byId("btn-run-view");
     this.drawer = this.byId("run-drawer");
     this.title = this.byId("run-title");
@@ -121,6 +130,13 @@ export class RunController {
     const state = blocker && !this.run ? "blocked" : this.run ? this.run.status : "idle";
     this.status.dataset.state = state;
     if (this.status.textContent !== status) this.status.textContent = status;
+    const cost = this.costText();
+    this.cost.hidden = !cost;
+    this.cost.dataset.state = this.run && ACTIVE.has(this.run.status) ? "live" : "mean";
+    this.cost.title = ACTIVE.has(this.run ? this.run.status : "")
+      ? "What the system costs per hour now: the instances running or starting at their hourly price, plus requests priced per million"
+      : "What the system cost per hour on average over the run (see the Summary's Cost)";
+    if (this.cost.textContent !== cost) this.cost.textContent = cost;
     const progress = this.run ? this.run.progress : 0;
     this.progress.value = progress;
     this.progress.setAttribute("aria-valuetext", `${Math.round(progress * 100)}%`);
@@ -142,6 +158,19 @@ export class RunController {
     const final = FINAL_WORDS[run.status] || run.status;
     if (run.status === "failed") return `Failed: ${run.error || "see the run view"}`;
     return blocker ? `${final} · ${blocker.toLowerCase()}` : `${final}${run.compare ? "" : ` · ${Math.round(run.t)} s simulated`}`;
+  }
+
+  /** The system's cost per hour: the latest window's while running, else the run's rate; or "". */
+  costText() {
+    const run = this.run;
+    if (!run || run.compare) return "";
+    const live = run.lastWindow ? run.lastWindow.cost_per_hour_usd : undefined;
+    const final = run.results && run.results.cost ? run.results.cost.per_hour_usd : undefined;
+    if (ACTIVE.has(run.status) || typeof final !== "number") {
+      const text = costPerHourText(live);
+      return text ? `Cost ${text}` : "";
+    }
+    return `Cost ${costPerHourText(final)}`;
   }
 
   /** Presses Run: starts the editor's current document. */
