@@ -1,6 +1,7 @@
 """HTML pages. Thin: they find what to show and render a template; the editor's pages all render
 `editor.html` with one JSON configuration that the browser reads (mode, ids, the signed-in user)."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -76,6 +77,16 @@ def my_topologies(request: HttpRequest) -> HttpResponse:
 @ensure_csrf_cookie
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "about.html", {"presets": load_presets()})
+
+
+@require_GET
+@ensure_csrf_cookie
+def debug_live(request: HttpRequest) -> HttpResponse:
+    """The websocket-and-worker check (static/js/pulse.js), for developers: it exists only while
+    DEBUG is on, out of the users' way."""
+    if not settings.DEBUG:
+        raise Http404("the debug pages exist only while DEBUG is on")
+    return render(request, "debug_live.html")
 
 
 @require_GET

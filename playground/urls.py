@@ -13,6 +13,7 @@ urlpatterns = [
     path("v/<str:token>", pages.shared_view, name="shared-view"),
     path("me", pages.my_topologies, name="my-topologies"),
     path("about", pages.about, name="about"),
+    path("debug/live", pages.debug_live, name="debug-live"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),

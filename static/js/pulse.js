@@ -1,5 +1,6 @@
-// The home page's live link: open a websocket on a fresh random channel, then ask a worker to
-// send numbered pulses to it, and show them as they arrive. Listening first matters: messages
+// The live link of the debug page /debug/live (only while DEBUG is on): open a websocket on a
+// fresh random channel, then ask a worker to send numbered pulses to it, and show them as they
+// arrive. Listening first matters: messages
 // published before the socket joined its group are not replayed.
 
 const statusEl = document.getElementById("live-status");

@@ -1,4 +1,5 @@
-"""A real Chromium loads the about page, whose websocket connects and receives a worker's pulses."""
+"""A real Chromium loads the about page (for users: no developer widgets) and the debug page
+/debug/live, whose websocket connects and receives a worker's pulses."""
 
 import pathlib
 
@@ -21,11 +22,23 @@ def page(chromium_path):
             browser.close()
 
 
-def test_the_about_page_names_the_app_and_its_websocket_receives_every_pulse(live_app, page):
+def test_the_about_page_names_the_app_and_shows_no_live_link_widget(live_app, page):
     sockets = []
     page.on("websocket", lambda socket: sockets.append(socket))
     page.goto(live_app.http_url + "/about")
     assert page.locator("h1").inner_text() == "archplay"
+    expect(page.locator("#live-status")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    assert sockets == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "about.png"), full_page=True)
+
+
+def test_the_debug_live_page_websocket_receives_every_pulse(live_app, page):
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    page.goto(live_app.http_url + "/debug/live")
+    assert page.locator("h1").inner_text() == "Live link"
     status = page.locator("#live-status")
     status.and_(page.locator("[data-state=ok]")).wait_for(timeout=20_000)
     assert status.inner_text() == "Live: received 5 of 5 messages from a worker"
@@ -36,8 +49,6 @@ def test_the_about_page_names_the_app_and_its_websocket_receives_every_pulse(liv
     expect(status).not_to_have_attribute("data-state", "ok")
     expect(status).to_have_text("Live: received 5 of 5 messages from a worker", timeout=20_000)
     expect(page.locator("#live-messages li")).to_have_count(5)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "about.png"), full_page=True)
 
 
 def test_static_files_are_served_by_daphne(live_app, page):

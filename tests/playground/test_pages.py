@@ -70,3 +70,16 @@ def test_the_about_page_links_every_preset_into_the_editor(client):
     page = client.get("/about").content.decode()
     for preset in load_presets():
         assert f'href="/?preset={preset["id"]}"' in page
+
+
+def test_the_about_page_has_no_developer_live_link_widget(client):
+    page = client.get("/about").content.decode()
+    assert "live-status" not in page and "pulse.js" not in page
+
+
+def test_the_live_link_check_is_a_debug_page_that_exists_only_while_debug_is_on(client, settings):
+    settings.DEBUG = True
+    page = client.get("/debug/live")
+    assert page.status_code == 200 and "pulse.js" in page.content.decode()
+    settings.DEBUG = False
+    assert client.get("/debug/live").status_code == 404
