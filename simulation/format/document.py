@@ -617,10 +617,12 @@ class _Reader:
         # piecewise between the set events that change the rate: a cheap bound on
         # the work a run will do, before it starts.
         total = 0.0
+        shaped = False  # some client has a rate_profile (the message then says so)
         for node in self.nodes.values():
             if node.kind != "client" or not _is_number(node.params.get("rate_rps")):
                 continue
             rate, profile, since = node.params["rate_rps"], node.params.get("rate_profile"), 0.0
+            shaped = shaped or bool(profile)
             for event in events:
                 changes = event["params"] if event["action"] == "set" and event["target"] == node.id else {}
                 if "rate_rps" in changes or "rate_profile" in changes:
@@ -628,13 +630,14 @@ class _Reader:
                     rate = changes.get("rate_rps", rate)
                     # a set rate_rps removes the profile (unless the same event gives one)
                     profile = changes.get("rate_profile") if "rate_profile" in changes else None
+                    shaped = shaped or bool(profile)
                     since = event["at_s"]
             total += _expected(rate, profile, since, duration)
         if total > limits.MAX_EXPECTED_REQUESTS:
             self.problem(
                 "scenario",
                 "duration_s",
-                f"the clients would send about {total:,.0f} requests (rate_rps x time, or the area under "
-                "rate_profile, summed over clients); "
+                f"the clients would send about {total:,.0f} requests (rate_rps x time"
+                f"{', or the area under rate_profile' if shaped else ''}, summed over clients); "
                 f"the limit is {limits.MAX_EXPECTED_REQUESTS:,} per run: shorten duration_s or lower rate_rps",
             )
