@@ -208,6 +208,12 @@ function lighter(color) {
   return `#${rgb.map((value) => Math.round(value + (255 - value) * 0.45).toString(16).padStart(2, "0")).join("")}`;
 }
 
+/** "Latency (ms)", "Utilisation (%)", "Instances" (not "Instances (instances)"). */
+function titleWithUnit(title, unit) {
+  const shown = unit === "ratio" ? "%" : unit || "";
+  return shown && !title.toLowerCase().includes(shown.toLowerCase()) ? `${title} (${shown})` : title;
+}
+
 function largestOf(splits) {
   return Math.max(0, ...splits.map((tick) => Math.abs(tick ?? 0)));
 }
@@ -301,7 +307,13 @@ export class RunCharts {
       }
     }
     for (const run of this.runs) for (const id of run.data.clientIds || []) if (!seen.has(id)) seen.set(id, id);
-    return [...seen].map(([id, label]) => ({ id: String(id), label: String(label) }));
+    // Two clients with one label would be two lines with one name: those get their id too.
+    const counts = new Map();
+    for (const label of seen.values()) counts.set(String(label), (counts.get(String(label)) || 0) + 1);
+    return [...seen].map(([id, label]) => {
+      const text = String(label);
+      return { id: String(id), label: counts.get(text) > 1 && text !== String(id) ? `${text} · ${id}` : text };
+    });
   }
 
   /** The window fields the nodes' data carry (for a schema that declares none). */
@@ -480,9 +492,8 @@ export class RunCharts {
 
   caption(spec) {
     const caption = document.createElement("figcaption");
-    const unit = spec.unit === "ratio" ? "%" : spec.unit;
     if (!spec.picker) {
-      caption.textContent = spec.empty && !spec.series ? "Per node" : `${spec.title}${unit ? ` (${unit})` : ""}`;
+      caption.textContent = spec.empty && !spec.series ? "Per node" : titleWithUnit(spec.title, spec.unit);
       return caption;
     }
     const select = document.createElement("select");
@@ -491,8 +502,7 @@ export class RunCharts {
     for (const choice of spec.picker.choices) {
       const option = document.createElement("option");
       option.value = choice.name;
-      const choiceUnit = choice.unit === "ratio" ? "%" : choice.unit;
-      option.textContent = `${choice.label}${choiceUnit ? ` (${choiceUnit})` : ""}`;
+      option.textContent = titleWithUnit(choice.label, choice.unit);
       if (choice.help) option.title = choice.help;
       option.selected = choice.name === spec.picker.chosen;
       select.append(option);
