@@ -217,8 +217,9 @@ class ClientParams(Kind):
         None,
         "A traffic shape: [t_s, rps] points in time order; the rate goes linearly from point to "
         "point and holds the first value before the first point and the last after the last. "
-        "When given it replaces rate_rps (a set event on rate_rps removes it from then on); "
-        "null = a steady rate_rps.",
+        "When given it replaces rate_rps (a set event on rate_rps removes it from then on). Poisson "
+        "arrivals follow it exactly; constant ones come one per unit of area under it (spacing "
+        "1 / rate). null = a steady rate_rps.",
         max_length=limits.MAX_PROFILE_POINTS,
     )
     arrival: Literal["poisson", "constant"] = param(
