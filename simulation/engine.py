@@ -169,6 +169,9 @@ class Model:
                 "errors_rps": sum(d["failed"] for d in clients) / length,
                 "goodput_rps": (ok - slow) / length,
                 "requests_rps": sum(d["sent"] for d in clients) / length,
+                "cost_per_hour_usd": sum(
+                    node.hourly_cost(nodes[nid], length) for nid, node in self.nodes.items()
+                ),
                 "nodes": {nid: node.window(nodes[nid], length) for nid, node in self.nodes.items()},
                 "clients": {c.id: c.window_of_client(nodes[c.id], length) for c in self.clients},
                 **guarded_windows(self.edges, t, length),  # breakers' states, when an edge has one
@@ -210,6 +213,18 @@ class Model:
             "nodes": {nid: node.summary(nodes[nid], measured) for nid, node in self.nodes.items()},
             **guarded_results(self.edges),  # per edge with a timeout or a breaker (see network.py)
             "failovers": self.failover.report(),
+            "cost": self.cost(nodes, measured, total),
+        }
+
+    def cost(self, nodes: dict, measured: float, requests: int) -> dict:
+        """What the run's measured part cost, in USD: per node, per hour and per million requests."""
+        per_node = {nid: node.cost(nodes[nid], measured) for nid, node in self.nodes.items()}
+        total_usd = sum(per_node.values())
+        return {
+            "total_usd": total_usd,
+            "per_hour_usd": total_usd * 3600.0 / measured if measured > 0 else 0.0,
+            "per_million_requests_usd": total_usd * 1e6 / requests if requests else 0.0,
+            "nodes": per_node,
         }
 
 

@@ -152,6 +152,15 @@ class LoadBalancerParams(Kind):
         le=limits.MAX_RATE_RPS,
         auto="rate_limit_rps (one second's worth)",
     )
+    cost_per_hour: Number = param(
+        0.0225,
+        "What one running instance costs per hour, in USD; the default: AWS Application Load Balancer: $0.0225 per hour (LCU charges not modelled) "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 class LoadBalancer(Node):

@@ -162,10 +162,23 @@ class Failover(Params):
 
 
 class Kind(Failover):
-    """A node kind: its parameters plus the failover ones it inherits."""
+    """A node kind: its parameters plus those every kind shares (failover, cost).
+
+    ``cost_per_hour`` defaults to 0 here; each kind's model sets the default it
+    documents (``docs/cost.md``: public on-demand prices, with source and date).
+    """
 
     TITLE: ClassVar[str]
     SUMMARY: ClassVar[str]
+
+    cost_per_hour: Number = param(
+        0,
+        "What one running instance costs per hour, in USD (billed while it runs, failed or not).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 # ---------------------------------------------------------------- derived views of a model

@@ -10,6 +10,7 @@ here. The building blocks (``param``, ``Int``, ``Number``, :class:`ParamSpec`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -153,6 +154,7 @@ class KindSpec:
     metrics_in: str  # "nodes", or "clients" for a kind whose figures are per client
     summary_metrics: tuple[Metric, ...]
     window_metrics: tuple[Metric, ...]
+    check: Callable[[dict[str, Any]], list[tuple[str, str]]]  # the kind's checks of its params together
 
     def defaults(self) -> dict[str, Any]:
         return {name: spec.default for name, spec in self.params.items()}
@@ -170,6 +172,7 @@ def _kind(component: type) -> KindSpec:
         metrics_in=component.METRICS_IN,
         summary_metrics=tuple(component.summary_metrics()),
         window_metrics=tuple(component.window_metrics()),
+        check=component.check_params,
     )
 
 

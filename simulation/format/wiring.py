@@ -70,6 +70,15 @@ class Graph:
         return node.kind if node is not None else None
 
 
+def protected_ids(value: object) -> list[str]:
+    """The ids a ``standby_for`` value names: none, one, or a list (N+1: one spare for several)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
 def _listing(edges: list[EdgeRecord]) -> str:
     return "none" if not edges else f"{len(edges)} ({', '.join(e.id for e in edges)})"
 
@@ -89,19 +98,19 @@ def check_wiring(graph: Graph, report: Report) -> None:
 
     protectors: dict[str, list[str]] = {}
     for node in graph.nodes.values():
-        protected = node.params.get("standby_for")
-        if isinstance(protected, str):
+        for protected in protected_ids(node.params.get("standby_for")):
             protectors.setdefault(protected, []).append(node.id)
 
     for node in graph.nodes.values():
         where, ids = f"node {node.id!r}", {"node": node.id}
         out_edges, in_edges = outgoing[node.id], incoming[node.id]
-        protected = graph.nodes.get(node.params.get("standby_for") or "")
-        if protected is not None and protected.kind == node.kind and node.kind != "database":
-            # A standby inherits the protected node's callers, and its wires when it has none.
-            in_edges = in_edges + incoming[protected.id]
-            if not out_edges:
-                out_edges = outgoing[protected.id]
+        for protected_id in protected_ids(node.params.get("standby_for")):
+            protected = graph.nodes.get(protected_id)
+            if protected is not None and protected.kind == node.kind and node.kind != "database":
+                # A standby inherits the protected node's callers, and its wires when it has none.
+                in_edges = in_edges + incoming[protected.id]
+                if not out_edges:
+                    out_edges = outgoing[protected.id]
         if node.kind == "client" and len(out_edges) == 1:
             target = graph.nodes.get(out_edges[0].target)
             if target is not None and target.params.get("standby_for") is not None:
@@ -251,11 +260,36 @@ def check_standby(
     incoming: dict[str, list[EdgeRecord]] | None = None,
     protectors: dict[str, list[str]] | None = None,
 ) -> None:
-    """A standby must protect an existing node of its own kind, other than itself."""
-    protected = node.params.get("standby_for")
-    if protected is None:
+    """A standby must protect existing nodes of its own kind, other than itself.
+
+    ``standby_for`` names one node, or a list of them (N+1: one spare for several
+    nodes of one kind, taking the place of the first to fail). A database standby
+    protects one primary only: it is that primary's replica.
+    """
+    value = node.params.get("standby_for")
+    if value is None:
         return
     where, ids = f"node {node.id!r}", {"node": node.id}
+    if isinstance(value, list):
+        if not value:
+            report(where, "params.standby_for", "lists no node: name the nodes it stands by for, or null", **ids)
+            return
+        if len(set(value)) != len(value):
+            report(where, "params.standby_for", "names a node twice", **ids)
+            return
+        if node.kind == "database":
+            report(
+                where,
+                "params.standby_for",
+                "a database standby protects one primary (it is that primary's replica): name one id, not a list",
+                **ids,
+            )
+            return
+    for protected in protected_ids(value):
+        _check_protected(graph, node, protected, where, ids, report, incoming, protectors)
+
+
+def _check_protected(graph, node, protected, where, ids, report, incoming, protectors) -> None:
     if protected == node.id:
         report(where, "params.standby_for", "a node cannot stand by for itself", **ids)
     elif protected not in graph.nodes:
