@@ -143,6 +143,7 @@ export function profileField({ param, value, isSet, idPrefix, disabled, onCommit
   const chartBox = el("div", { class: "profile-chart-box" });
   const body = el("tbody", {});
   // As the document holds it; a malformed point is shown as typed and named by the check below.
+  let set = Boolean(isSet);
   const points = isSet && Array.isArray(value) ? value.map((point) => (Array.isArray(point) ? [...point] : [point])) : [];
 
   const rows = () => [...body.querySelectorAll("tr")].map((row) => ({ t: row.querySelector("[data-col=t]").value, rps: row.querySelector("[data-col=rps]").value }));
@@ -167,8 +168,16 @@ export function profileField({ param, value, isSet, idPrefix, disabled, onCommit
     report("");
     drawChart(read.points);
     if (!commit) return;
-    if (read.points.length) onCommit({ value: read.points });
-    else if (isSet) onCommit({ unset: true });
+    // The panel keeps this field after its own writes, so whether the document sets the profile
+    // is followed here.
+    if (read.points.length) {
+      onCommit({ value: read.points });
+      set = true;
+    } else if (set) {
+      onCommit({ unset: true });
+      set = false;
+    }
+    field.dataset.set = String(set);
   };
 
   const rowFor = (point, index) => {

@@ -249,8 +249,9 @@ function scaleEventsTable(results, document_) {
 /** A wire as people read it: "source → target" by their names, else its id. */
 function wireName(document_, edgeId) {
   const edges = document_ && Array.isArray(document_.edges) ? document_.edges : [];
-  const edge = edges.find((candidate) => candidate && candidate.id === edgeId);
-  return edge ? `${nameOf(document_, edge.from)} → ${nameOf(document_, edge.to)}` : edgeId;
+  // An edge's id is its own `id`, else "source->target" (the format's rule).
+  const edge = edges.find((candidate) => candidate && (candidate.id ?? `${candidate.source}->${candidate.target}`) === edgeId);
+  return edge ? `${nameOf(document_, edge.source)} → ${nameOf(document_, edge.target)}` : edgeId;
 }
 
 /** The calls over wires with a timeout or a circuit breaker (`results.edges`), or null. */
