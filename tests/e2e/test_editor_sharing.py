@@ -55,7 +55,18 @@ def test_the_view_link_shows_the_same_diagram_read_only_in_a_fresh_browser_and_c
     visitor.wait_ready()
     assert visitor.mode() == "edit"
     assert visitor.page.url != owner.page.url
-    assert visitor.document() == document
+    assert visitor.document() == dict(document, name=f"{document['name']} (fork)")
+    expect(visitor.page.locator("#doc-name")).to_have_value(f"{document['name']} (fork)")
+    # The fork links back to the view link it came from, and nowhere names the original's id.
+    origin = visitor.page.locator("#forked-from")
+    expect(origin).to_be_visible()
+    assert origin.get_attribute("href") == link.removeprefix(live_app.http_url)
+    original_id = owner.page.url.rsplit("/", 1)[1]
+    assert original_id not in visitor.page.content()
+    visitor.page.get_by_role("link", name="forked from the original").click()
+    visitor.page.wait_for_url(link)
+    visitor.wait_ready()
+    assert visitor.mode() == "view"
     assert visitor.errors == [] and owner.errors == []
 
 

@@ -249,6 +249,7 @@ export class Canvas {
       });
       graph.use(this.history);
     }
+    this.minimapContainer = minimapContainer;
     if (minimapContainer) this.minimap = new Minimap(minimapContainer, graph);
     this.exporter = new X6.Export();
     graph.use(this.exporter);
@@ -622,7 +623,11 @@ export class Canvas {
       this.graph.translate(0, 0);
       return;
     }
-    this.graph.zoomToFit({ padding: 32, maxScale: 1.1 });
+    // The minimap sits over the canvas's bottom-right corner: leave room for it below the diagram
+    // (with the run drawer open it is hidden, see editor.css).
+    const minimap = this.minimapContainer;
+    const below = minimap && minimap.offsetHeight ? minimap.offsetHeight + 20 : 0;
+    this.graph.zoomToFit({ padding: { top: 32, right: 32, bottom: Math.max(32, below), left: 32 }, maxScale: 1.1 });
   }
 
   undo() {

@@ -196,6 +196,17 @@ function updateChrome() {
   document.getElementById("zoom-level").textContent = `${Math.round(app.canvas.graph.zoom() * 100)}%`;
 }
 
+/** A fork links back to its original (the server gives the link only to the fork's owner, and
+ * for a fork made from a view link it is that view link, never the original's id). */
+function showOrigin(url) {
+  const link = document.getElementById("forked-from");
+  link.hidden = !url;
+  if (url) {
+    link.href = url;
+    link.title = `This topology is a fork: open the original (${url})`;
+  }
+}
+
 function readOnlyStatus() {
   if (app.mode === "view") return "View link · read-only";
   if (app.mode === "revision") return `Revision ${app.revision} · read-only`;
@@ -374,6 +385,7 @@ async function loadInitial() {
   if (body.view_url) app.viewUrl = body.view_url;
   if (app.mode === "edit" && body.can_edit === false) app.mode = "readonly";
   if (app.mode === "view") app.viewUrl = location.pathname;
+  showOrigin(app.mode === "edit" ? body.forked_from_url : null);
   app.loadDocument(body.document);
   if (body.draft) {
     // A draft reopens on its problems: they are why it was saved as one.
