@@ -267,6 +267,10 @@ class Edge:
         self.latency = latency_s
         self.refresh()
 
+    def guard_params(self) -> dict:
+        """The params of its timeout and breaker, for a copy of this wire (a standby's); {} when none."""
+        return {}
+
     def set_cut(self, cut: bool) -> None:
         self.cut = cut
         self.refresh()
@@ -511,6 +515,16 @@ class GuardedEdge(Edge):
         self.n_opened += 1
         self.recent.clear()  # a closed breaker starts over with an empty window
         self.recent_failed = 0
+
+    def guard_params(self) -> dict:
+        return {
+            "timeout_ms": None if self.timeout is None else self.timeout * 1000.0,
+            "breaker": self.breaker,
+            "breaker_failure_ratio": self.ratio,
+            "breaker_min_requests": self.min_calls,
+            "breaker_window_s": self.window_s,
+            "breaker_open_s": self.open_s,
+        }
 
     def state_at(self, t: float) -> str:
         """The breaker's state at ``t``: an open breaker whose time is up is half-open (waiting for its trial)."""

@@ -175,7 +175,8 @@ def test_null_is_accepted_where_a_parameter_is_nullable():
         (
             "color",
             "red",
-            "unknown parameter 'color' for an edge; known: latency_ms, weight, replication, lag_ms",
+            "unknown parameter 'color' for an edge; known: latency_ms, weight, replication, lag_ms, "
+            "timeout_ms, breaker, breaker_failure_ratio, breaker_min_requests, breaker_window_s, breaker_open_s",
         ),
     ],
 )

@@ -126,7 +126,18 @@ def test_edges_get_an_id_source_to_target_and_every_edge_parameter(shop):
         "id": "users->dns",
         "source": "users",
         "target": "dns",
-        "params": {"latency_ms": 0.5, "weight": 1.0, "replication": None, "lag_ms": 100.0},
+        "params": {
+            "latency_ms": 0.5,
+            "weight": 1.0,
+            "replication": None,
+            "lag_ms": 100.0,
+            "timeout_ms": None,
+            "breaker": False,
+            "breaker_failure_ratio": 0.5,
+            "breaker_min_requests": 20,
+            "breaker_window_s": 10.0,
+            "breaker_open_s": 5.0,
+        },
     }
 
 
