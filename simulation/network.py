@@ -475,7 +475,7 @@ class GuardedEdge(Edge):
                 self.recent.append((t, failed))
                 if failed:
                     self.recent_failed += 1
-                    self.judge(t)
+                self.judge(t)  # (after a success too: the window must forget, or it grows for ever)
             elif call is self.trial:
                 self.trial = None
                 if failed:

@@ -73,6 +73,12 @@ def test_a_breaker_opens_when_the_failed_share_of_its_window_reaches_the_ratio()
     assert run_.edge.n_opened == 1
 
 
+def test_a_closed_breaker_remembers_only_its_window_of_calls():
+    edge_ = Stepper(shop()).until(30)
+    assert edge_.state == CLOSED and edge_.n_calls == pytest.approx(30 * RATE, abs=1)
+    assert len(edge_.recent) == pytest.approx(10 * RATE, abs=1)  # the last 10 s, not all 3000
+
+
 def test_with_no_success_in_its_window_a_breaker_opens_with_the_min_requests_th_failure():
     run_ = Stepper(shop(events=[at(0, "fail")]))
     edge_ = run_.until(1)
