@@ -23,6 +23,7 @@ import {
 } from "./diagram.js";
 import { iconDataUri, kindColor } from "./icons.js";
 import { Minimap } from "./minimap.js";
+import { traitsOf } from "./schema.js";
 
 const X6 = window.X6;
 const QUIET = { ignoreHistory: true };
@@ -174,6 +175,7 @@ export class Canvas {
   constructor({ container, minimapContainer, kinds, readOnly, on }) {
     registerShapes();
     this.kinds = kinds;
+    this.traits = (kind) => traitsOf(kinds, kind);
     this.readOnly = readOnly;
     this.on = on;
     this.problems = { nodes: new Map(), edges: new Map() };
@@ -291,7 +293,7 @@ export class Canvas {
       const target = edge.getTargetCellId();
       edge.setSource({ cell: source });
       edge.setTarget({ cell: target });
-      const params = newEdgeParams(this.kindOf(source), this.kindOf(target));
+      const params = newEdgeParams(this.traitsOfNode(source), this.traitsOfNode(target));
       edge.setData({ ...edgeData({}), params }, { overwrite: true });
     });
     // A wire dropped without connecting (X6 removes it) says why when it was dropped on a node
@@ -322,6 +324,11 @@ export class Canvas {
   }
 
   // ---- reading -------------------------------------------------------------------------------
+
+  /** The schema's traits of the node's kind (schema.js): what the canvas asks instead of names. */
+  traitsOfNode(nodeId) {
+    return this.traits(this.kindOf(nodeId));
+  }
 
   kindOf(nodeId) {
     const cell = this.graph.getCellById(nodeId);
@@ -360,7 +367,7 @@ export class Canvas {
 
   connectionProblem(sourceId, targetId, except) {
     const kinds = Object.fromEntries(this.graph.getNodes().map((node) => [node.id, node.getData().kind]));
-    return connectionProblem(sourceId, targetId, kinds, this.wires(except));
+    return connectionProblem(sourceId, targetId, kinds, this.wires(except), this.traits);
   }
 
   edgeDocId(edge) {
@@ -428,7 +435,7 @@ export class Canvas {
   cellsFor(document) {
     const nodes = Array.isArray(document.nodes) ? document.nodes : [];
     const edges = Array.isArray(document.edges) ? document.edges : [];
-    const positions = layout(nodes, edges);
+    const positions = layout(nodes, edges, this.traits);
     const cells = [];
     const ids = new Set();
     for (const node of nodes) {
@@ -505,7 +512,7 @@ export class Canvas {
   connect(sourceId, targetId) {
     const problem = this.connectionProblem(sourceId, targetId);
     if (problem) return problem;
-    const params = newEdgeParams(this.kindOf(sourceId), this.kindOf(targetId));
+    const params = newEdgeParams(this.traitsOfNode(sourceId), this.traitsOfNode(targetId));
     const edge = this.graph.addEdge({
       shape: "archplay-edge",
       zIndex: EDGE_Z,

@@ -79,24 +79,39 @@ export function edgeToDocument(source, target, data) {
 
 /**
  * Why `source` may not send to `target`, or "" when it may.
- * nodes: {id: kind}; edges: [{source, target}] already on the canvas (minus the one being drawn).
+ * kinds: {id: kind}; edges: [{source, target}] already on the canvas (minus the one being drawn);
+ * traits(kind): the kind's traits from the schema (schema.js, traitsOf).
  */
-export function connectionProblem(sourceId, targetId, kinds, edges) {
+export function connectionProblem(sourceId, targetId, kinds, edges, traits) {
   if (!sourceId || !targetId) return "pick two components";
   if (sourceId === targetId) return "a component cannot connect to itself";
-  if (kinds[targetId] === "client") return "nothing sends requests to a client: a client is a traffic source";
+  const targetKind = kinds[targetId];
+  if (traits(targetKind).source) {
+    return `nothing sends requests to a ${spoken(targetKind)}: a ${spoken(targetKind)} is a traffic source`;
+  }
   if (edges.some((edge) => edge.source === sourceId && edge.target === targetId)) {
     return `${sourceId} is already connected to ${targetId}`;
   }
-  if (kinds[sourceId] === "client" && edges.some((edge) => edge.source === sourceId)) {
-    return "a client sends to exactly one target; delete its wire first";
+  const sourceKind = kinds[sourceId];
+  if (traits(sourceKind).source && edges.some((edge) => edge.source === sourceId)) {
+    return `a ${spoken(sourceKind)} sends to exactly one target; delete its wire first`;
   }
   return "";
 }
 
-/** Params a new wire starts with: a database-to-database wire is a replication edge. */
-export function newEdgeParams(sourceKind, targetKind) {
-  return sourceKind === "database" && targetKind === "database" ? { replication: "async" } : {};
+/** A kind's name as a message says it: "load_balancer" is "load balancer". */
+function spoken(kind) {
+  return String(kind).replace(/_/g, " ");
+}
+
+/** Whether a wire between nodes of these traits is a replication wire (both replicate). */
+export function isReplication(sourceTraits, targetTraits) {
+  return Boolean(sourceTraits.replicates && targetTraits.replicates);
+}
+
+/** Params a new wire starts with: a wire between two replicating nodes is a replication edge. */
+export function newEdgeParams(sourceTraits, targetTraits) {
+  return isReplication(sourceTraits, targetTraits) ? { replication: "async" } : {};
 }
 
 /** A fresh node id for `kind` that no node uses yet: "cache", then "cache-2", ... */
@@ -113,8 +128,9 @@ function isNumber(value) {
 /**
  * Canvas positions for every node: the document's x/y where it has both, otherwise columns by
  * distance from the traffic sources (replication wires do not count as a step), rows in order.
+ * traits(kind): the kind's traits from the schema.
  */
-export function layout(nodes, edges) {
+export function layout(nodes, edges, traits) {
   const ids = nodes.map((node) => node.id);
   const known = new Set(ids);
   const incoming = new Map(ids.map((id) => [id, 0]));
@@ -122,8 +138,7 @@ export function layout(nodes, edges) {
   const kinds = Object.fromEntries(nodes.map((node) => [node.id, node.kind]));
   for (const edge of edges) {
     if (!known.has(edge.source) || !known.has(edge.target)) continue;
-    const replication = kinds[edge.source] === "database" && kinds[edge.target] === "database";
-    if (replication) continue;
+    if (isReplication(traits(kinds[edge.source]), traits(kinds[edge.target]))) continue;
     outgoing.get(edge.source).push(edge.target);
     incoming.set(edge.target, incoming.get(edge.target) + 1);
   }
@@ -142,7 +157,7 @@ export function layout(nodes, edges) {
   }
   // Replicas sit in the column after their primary.
   for (const edge of edges) {
-    if (kinds[edge.source] === "database" && kinds[edge.target] === "database" && depth.has(edge.source)) {
+    if (isReplication(traits(kinds[edge.source]), traits(kinds[edge.target])) && depth.has(edge.source)) {
       if (!depth.has(edge.target) || incoming.get(edge.target) === 0) depth.set(edge.target, depth.get(edge.source) + 1);
     }
   }

@@ -7,6 +7,7 @@
 // selection or the selected cell's data changes, except for the change it has just made itself,
 // so that typing and tabbing through the form is never interrupted.
 
+import { isReplication } from "./diagram.js";
 import { applyCommit, paramField } from "./form.js";
 import { iconElement, kindColor } from "./icons.js";
 import { el, toast } from "./ui.js";
@@ -286,7 +287,7 @@ export class Panel {
     const params = data.params || {};
     const source = edge.getSourceCellId();
     const target = edge.getTargetCellId();
-    const between = this.canvas.kindOf(source) === "database" && this.canvas.kindOf(target) === "database";
+    const between = isReplication(this.canvas.traitsOfNode(source), this.canvas.traitsOfNode(target));
     const header = el(
       "div",
       { class: "inspector-head" },

@@ -34,6 +34,25 @@ function describeParams(objectSchema) {
   return Object.entries(properties).map(([name, property]) => describeParam(name, property));
 }
 
+/**
+ * What generic code may ask of a kind instead of testing its name (the schema's `x-traits`):
+ * source (a traffic source: nothing sends to it, it calls exactly one target), forwards (passes
+ * requests on, needs a target), queues (workers and a waiting line), replicates (a wire between two
+ * such nodes is a replication wire), holds_data. Missing traits are false.
+ */
+export const TRAITS = ["source", "forwards", "queues", "replicates", "holds_data"];
+const NO_TRAITS = Object.freeze(Object.fromEntries(TRAITS.map((trait) => [trait, false])));
+
+function readTraits(declared) {
+  return Object.freeze(Object.fromEntries(TRAITS.map((trait) => [trait, Boolean(declared && declared[trait])])));
+}
+
+/** The traits of the kind named `kind` in `kindsByName` (an unknown kind has none). */
+export function traitsOf(kindsByName, kind) {
+  const described = kindsByName && kindsByName[kind];
+  return described ? described.traits : NO_TRAITS;
+}
+
 function refName(ref) {
   return ref.split("/").pop();
 }
@@ -53,6 +72,7 @@ export function readSchema(schema) {
       description: def.description || "",
       params: describeParams(def.properties.params),
       labelMaxLength: (def.properties.label || {}).maxLength || 200,
+      traits: readTraits(def["x-traits"]),
     };
   });
   const kindsByName = Object.fromEntries(kinds.map((kind) => [kind.name, kind]));
