@@ -307,12 +307,12 @@ export class RunCharts {
       }
     }
     for (const run of this.runs) for (const id of run.data.clientIds || []) if (!seen.has(id)) seen.set(id, id);
-    // Two clients with one label would be two lines with one name: those get their id too.
+    // Two clients with one label would be two lines with one name: those go by their ids.
     const counts = new Map();
     for (const label of seen.values()) counts.set(String(label), (counts.get(String(label)) || 0) + 1);
     return [...seen].map(([id, label]) => {
       const text = String(label);
-      return { id: String(id), label: counts.get(text) > 1 && text !== String(id) ? `${text} · ${id}` : text };
+      return { id: String(id), label: counts.get(text) > 1 ? String(id) : text };
     });
   }
 
