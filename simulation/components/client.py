@@ -213,6 +213,11 @@ class ClientParams(Kind):
         gt=0,
         le=limits.MAX_RATE_RPS,
     )
+    arrival: Literal["poisson", "constant"] = param(
+        "poisson",
+        "Spacing of requests: poisson (random, exponential gaps, like many independent users) "
+        "or constant (evenly spaced).",
+    )
     rate_profile: RateProfile | None = param(
         None,
         "A traffic shape: [t_s, rps] points in time order; the rate goes linearly from point to "
@@ -221,11 +226,6 @@ class ClientParams(Kind):
         "arrivals follow it exactly; constant ones come one per unit of area under it (spacing "
         "1 / rate). null = a steady rate_rps.",
         max_length=limits.MAX_PROFILE_POINTS,
-    )
-    arrival: Literal["poisson", "constant"] = param(
-        "poisson",
-        "Spacing of requests: poisson (random, exponential gaps, like many independent users) "
-        "or constant (evenly spaced).",
     )
     read_ratio: Number = param(
         0.9, "Share of requests that are reads (the rest are writes), from 0 to 1.", ge=0, le=1
@@ -295,15 +295,6 @@ class ClientParams(Kind):
         unit="ms",
         gt=0,
         le=3_600_000,
-    )
-    cost_per_hour: Number = param(
-        0,
-        "What one running instance costs per hour, in USD; the default: users are not billed "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
     )
 
 
