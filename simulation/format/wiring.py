@@ -272,7 +272,9 @@ def check_standby(
     where, ids = f"node {node.id!r}", {"node": node.id}
     if isinstance(value, list):
         if not value:
-            report(where, "params.standby_for", "lists no node: name the nodes it stands by for, or null", **ids)
+            report(
+                where, "params.standby_for", "lists no node: name the nodes it stands by for, or null", **ids
+            )
             return
         if len(set(value)) != len(value):
             report(where, "params.standby_for", "names a node twice", **ids)

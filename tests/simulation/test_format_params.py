@@ -66,7 +66,7 @@ def test_out_of_range_values_are_refused_naming_the_node_and_the_parameter(
         ("client", "rate_rps", True, "must be a number (got true)"),
         ("client", "rate_rps", float("nan"), "must be a finite number (got NaN)"),
         ("client", "timeout_ms", "soon", "must be a number or null (got 'soon')"),
-        ("database", "standby_for", 7, "must be a string or null (got 7)"),
+        ("database", "standby_for", 7, "must be a string, a list of them, or null (got 7)"),
     ],
 )
 def test_values_of_the_wrong_type_are_refused_and_bool_is_not_a_number(
