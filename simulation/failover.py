@@ -165,7 +165,8 @@ class Failover:
                 continue
             spec = {"id": f"{standby.id}->{edge.target.id}", "params": {
                 "latency_ms": edge.base_latency * 1000, "weight": edge.weight,
-                "replication": None, "lag_ms": edge.lag * 1000}}  # fmt: skip
+                "replication": None, "lag_ms": edge.lag * 1000,
+                **edge.guard_params()}}  # fmt: skip  (a copied wire keeps its timeout and breaker)
             borrowed = Edge(spec, standby, edge.target, model.kernel)
             standby.out.append(borrowed)
             edge.target.into.append(borrowed)
