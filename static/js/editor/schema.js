@@ -13,7 +13,8 @@ function describeParam(name, property) {
     name,
     type: baseType, // "number", "integer", "string", "boolean"
     nullable,
-    choices: property.enum ? property.enum.filter((v) => v !== null) : null,
+    // A boolean is a choice of two (a select, like the other choices: "Default (false)", true, false).
+    choices: property.enum ? property.enum.filter((v) => v !== null) : baseType === "boolean" ? [true, false] : null,
     default: property.default,
     hasDefault: Object.prototype.hasOwnProperty.call(property, "default"),
     minimum: property.minimum,
