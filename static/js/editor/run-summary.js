@@ -243,7 +243,7 @@ function scaleEventsTable(results, document_) {
   }
   const autoscaled = Object.values(nodes).some((node) => node && Array.isArray(node.scale_events));
   if (!rows.length) return autoscaled ? el("p", { class: "muted", "data-testid": "scale-events" }, "No scale events: every autoscaled component kept its size.") : null;
-  return table("Scale events (instances serving or asked for)", ["Component", "At", "Instances", ""], rows, { "data-testid": "scale-events" });
+  return table("Scale events (instances asked for: an added one serves after its start-up time)", ["Component", "At", "Instances", ""], rows, { "data-testid": "scale-events" });
 }
 
 /** A wire as people read it: "source → target" by their names, else its id. */
