@@ -28,6 +28,7 @@ def draw_something(editor: Editor) -> dict:
     client = editor.drag_from_palette("client", 450, 300)
     server = editor.drag_from_palette("app_server", 800, 300)
     editor.connect(client, server)
+    editor.drag_from_palette("cache", 600, 550)  # "cache" is also an id in the imported example
     editor.page.fill("#doc-name", "My sketch")
     editor.page.press("#doc-name", "Enter")
     return editor.document()
@@ -64,11 +65,14 @@ def test_import_asks_and_undo_brings_the_old_canvas_back(editor):
     assert imported["name"] == json.loads(EXAMPLE.read_text())["name"]
     assert {node["id"] for node in imported["nodes"]} != {node["id"] for node in drawn["nodes"]}
     expect(editor.page.locator("#run-drawer")).to_be_hidden()
+    # Each node is drawn once: the old "cache" leaves no drawing behind under the new one.
+    expect(editor.page.locator("#canvas g.x6-node")).to_have_count(len(imported["nodes"]))
 
     editor.page.mouse.click(700, 750)  # the background: focus leaves the dialog
     editor.page.keyboard.press("Control+z")
     assert editor.document() == drawn
     expect(editor.page.locator("#doc-name")).to_have_value("My sketch")
+    expect(editor.page.locator("#canvas g.x6-node")).to_have_count(len(drawn["nodes"]))
 
     editor.page.keyboard.press("Control+Shift+z")
     assert editor.document() == imported

@@ -183,6 +183,7 @@ export class Canvas {
     this.placed = new Set(); // node ids whose canvas position goes into the document
     this.clipboard = null;
     this.loading = false;
+    this.replaced = null; // the last import, for undo and redo (see replace)
     this.drawnFrom = null; // the wire last added and the node it left from (see listen)
     this.live = null; // while a run is shown: {nodeAttrs(node), edgeAttrs(edge, docId)} (live-canvas.js)
     const graph = new X6.Graph({
@@ -269,6 +270,8 @@ export class Canvas {
     const graph = this.graph;
     const changed = (args) => {
       if (this.loading || (args && args.options && args.options.ignoreHistory)) return;
+      // An edit after an undone import is a new branch: the import cannot be redone any more.
+      if (this.replaced && this.replaced.undone) this.replaced = null;
       this.on.change();
     };
     graph.on("cell:added", changed);
@@ -407,29 +410,33 @@ export class Canvas {
   }
 
   /**
-   * Replaces the diagram with the document's nodes and edges as one undoable step (an import).
-   * `record` rides along on that step's commands, so that whoever undoes it can put back what
-   * lives outside the canvas (main.js: the name and scenario); which nodes were placed by hand is
-   * kept in it too.
+   * Replaces the diagram with the document's nodes and edges as one step that undo takes back (an
+   * import). X6's own history cannot hold it: the old and new diagrams often share ids ("cache"),
+   * and X6 mixes up two cells of one id in one step. So the canvas loads the new diagram afresh and
+   * keeps the old one beside X6's history: once that history has nothing left to undo, undo puts
+   * the old diagram back (and redo the new one). `record` goes back to on.replaced(record, "undo" |
+   * "redo"), so that main.js can put back what lives outside the canvas (name, scenario).
    */
   replace(document, record) {
-    const cells = this.cellsFor(document);
-    record.placedBefore = new Set(this.placed);
-    this.selection.clean();
-    this.graph.startBatch("replace");
-    // Removed last to first: undo adds them back in reverse, so the document keeps its order.
-    this.graph.removeCells([...this.graph.getCells()].reverse(), { record });
-    this.graph.addCell(cells, { record });
-    this.graph.stopBatch("replace");
-    this.placed.clear(); // as after load: the new nodes keep the document's own x/y
-    record.placedAfter = new Set();
-    this.redecorate();
-    this.fit();
+    const before = { ...this.toDocument(), placed: new Set(this.placed) };
+    this.load(document);
+    this.replaced = { record, before, after: document, undone: false };
+    if (this.on.history) this.on.history();
   }
 
-  /** After an undo or redo of `replace`: which nodes were placed by hand, as they were. */
-  restorePlaced(placed) {
-    this.placed = new Set(placed);
+  undoReplace() {
+    const replaced = this.replaced;
+    this.load(replaced.before);
+    this.placed = new Set(replaced.before.placed);
+    replaced.undone = true;
+    this.on.replaced(replaced.record, "undo");
+  }
+
+  redoReplace() {
+    const replaced = this.replaced;
+    this.load(replaced.after);
+    replaced.undone = false;
+    this.on.replaced(replaced.record, "redo");
   }
 
   cellsFor(document) {
@@ -638,19 +645,23 @@ export class Canvas {
   }
 
   undo() {
-    if (this.canUndo()) this.history.undo();
+    if (this.history && this.history.canUndo()) this.history.undo();
+    else if (this.replaced && !this.replaced.undone) this.undoReplace();
+    if (this.on.history) this.on.history();
   }
 
   redo() {
-    if (this.canRedo()) this.history.redo();
+    if (this.history && this.history.canRedo()) this.history.redo();
+    else if (this.replaced && this.replaced.undone) this.redoReplace();
+    if (this.on.history) this.on.history();
   }
 
   canUndo() {
-    return Boolean(this.history && this.history.canUndo());
+    return Boolean(this.history && (this.history.canUndo() || (this.replaced && !this.replaced.undone)));
   }
 
   canRedo() {
-    return Boolean(this.history && this.history.canRedo());
+    return Boolean(this.history && (this.history.canRedo() || (this.replaced && this.replaced.undone)));
   }
 
   // ---- live run overlay ----------------------------------------------------------------------

@@ -137,12 +137,8 @@ function refreshAfterLoad() {
 }
 
 /** Undo and redo of an import put back the name and scenario that came with the canvas. */
-function restoreAfterReplace(cmds, which) {
-  const command = (cmds || []).find((cmd) => cmd.options && cmd.options.record && cmd.options.record.metaBefore);
-  if (!command) return;
-  const { record } = command.options;
+function restoreAfterReplace(record, which) {
   app.meta = which === "undo" ? record.metaBefore : record.metaAfter;
-  app.canvas.restorePlaced(which === "undo" ? record.placedBefore : record.placedAfter);
   refreshAfterLoad();
   app.changed();
 }
@@ -440,11 +436,10 @@ async function start() {
       contextmenu: (cell, event) => app.run && app.run.faults.openMenu(cell, event),
       refused: (message) => toast(`Cannot connect: ${message}.`, "error"),
       history: () => updateChrome(),
+      replaced: (record, which) => restoreAfterReplace(record, which),
     },
   });
   app.canvas.graph.on("scale", () => updateChrome());
-  app.canvas.graph.on("history:undo", ({ cmds }) => restoreAfterReplace(cmds, "undo"));
-  app.canvas.graph.on("history:redo", ({ cmds }) => restoreAfterReplace(cmds, "redo"));
   // Double-clicking a component goes to its label, the quickest way to rename it.
   app.canvas.graph.on("node:dblclick", () => {
     app.showTab("tab-inspect");
