@@ -130,3 +130,16 @@ def test_a_standby_for_several_nodes_is_shown_read_only_and_does_not_stop_a_run(
     press_run(page, "max")
     assert wait_until_over(page) == "done"
     assert editor.errors == []
+
+
+def test_a_ready_shape_is_scaled_to_the_rate_and_duration_set_just_before(contexts, live_app, tmp_path):
+    editor = Editor(contexts().new_page(), live_app.http_url)
+    page = editor.page
+    open_steady_client(editor, tmp_path)
+    editor.set_param("rate_rps", "60")
+    page.locator('.profile-editor [data-shape="daily"]').click()
+    profile = profile_of(editor)
+    assert len(profile) == 13
+    assert profile[0] == [0, 24] and profile[-1] == [DURATION, 24]  # night: 40% of 60 rps
+    assert profile[6] == [DURATION / 2, 96]  # midday: 160%
+    assert editor.errors == []

@@ -243,6 +243,15 @@ export class LiveCanvas {
     return entry && typeof entry.state === "string" ? entry.state : null;
   }
 
+  /** For a wire with a timeout or a breaker: its breaker's state and the calls failing over it. */
+  guardText(docId) {
+    const entry = ((this.window && this.window.edges) || {})[docId];
+    if (!entry) return "";
+    const breaker = entry.state ? `, breaker ${entry.state.replace("_", "-")}` : "";
+    const failed = entry.failed_rps > 0 ? `, about ${Math.round(entry.failed_rps)} calls/s failing` : "";
+    return breaker + failed;
+  }
+
   /** Puts an "open" / "half-open" tag on each wire whose breaker is, and takes stale tags off. */
   drawBreakerTags() {
     const wanted = new Map();
@@ -354,7 +363,7 @@ export class LiveCanvas {
         stroke,
         strokeWidth: width,
         strokeDasharray: rate > 0 ? "8 6" : null,
-        title: `${docId}: about ${Math.round(rate)} req/s${state === "slow" ? ", slowed" : ""}`,
+        title: `${docId}: about ${Math.round(rate)} req/s${state === "slow" ? ", slowed" : ""}${this.guardText(docId)}`,
         style: { animation: seconds ? `ap-flow ${seconds.toFixed(2)}s linear infinite` : "none" },
       },
     };

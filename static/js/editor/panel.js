@@ -258,7 +258,7 @@ export class Panel {
       idPrefix: "node-param",
       disabled,
       refOptions,
-      context: param.type === "array" ? this.listContext(node) : undefined,
+      context: param.type === "array" ? () => this.listContext(node) : undefined,
       onValidity: this.trackValidity(fieldId),
       onCommit: (commit) => {
         const current = node.getData();

@@ -128,16 +128,25 @@ export function profileChart(points, duration, steadyRate) {
 
 /**
  * The field for a profile parameter, with form.js's paramField arguments plus
- * context: {rate (the client's steady rate), duration (the scenario's, in s), limits}.
+ * context: {rate (the client's steady rate), duration (the scenario's, in s), limits}, or a
+ * function giving it.
  */
 export function profileField({ param, value, isSet, idPrefix, disabled, onCommit, onValidity, context = {} }) {
   const id = `${idPrefix}-${param.name}`;
   const errorId = `${id}-error`;
   const helpId = `${id}-help`;
   const title = humanize(param.name, param.unit);
-  const limits = { ...LIMITS, ...(context.limits || {}) };
-  const rate = typeof context.rate === "number" ? context.rate : 100;
-  const duration = typeof context.duration === "number" ? context.duration : 60;
+  // The context may be a function: the client's rate and the run's duration as they are when a
+  // shape is picked (the rate field above may have changed since this field was drawn).
+  const now = () => {
+    const found = (typeof context === "function" ? context() : context) || {};
+    return {
+      limits: { ...LIMITS, ...(found.limits || {}) },
+      rate: typeof found.rate === "number" ? found.rate : 100,
+      duration: typeof found.duration === "number" ? found.duration : 60,
+    };
+  };
+  const { limits, duration } = now();
   const field = el("div", { class: "field profile-editor", dataset: { param: param.name, set: String(Boolean(isSet)) } });
   const error = el("p", { class: "field-error", id: errorId, role: "alert" });
   const chartBox = el("div", { class: "profile-chart-box" });
@@ -156,7 +165,7 @@ export function profileField({ param, value, isSet, idPrefix, disabled, onCommit
     if (onValidity) onValidity(!problem);
   };
 
-  const drawChart = (shown) => chartBox.replaceChildren(profileChart(shown, duration, rate));
+  const drawChart = (shown) => chartBox.replaceChildren(profileChart(shown, now().duration, now().rate));
 
   /** Reads the table: shows the problem, or the new chart and commits the points. */
   const apply = ({ commit }) => {
@@ -224,7 +233,7 @@ export function profileField({ param, value, isSet, idPrefix, disabled, onCommit
     const current = readRows(rows(), limits).points || [];
     const last = current[current.length - 1];
     // After the last point by a tenth of the run, at its rate; the first point is the steady rate at 0 s.
-    const point = last ? [round(Math.min(limits.max_duration_s, last[0] + Math.max(1, duration / 10)), 1), last[1]] : [0, rate];
+    const point = last ? [round(Math.min(limits.max_duration_s, last[0] + Math.max(1, duration / 10)), 1), last[1]] : [0, now().rate];
     body.append(rowFor(point, body.children.length));
     apply({ commit: true });
     const inputs = body.querySelectorAll("input");
@@ -235,11 +244,11 @@ export function profileField({ param, value, isSet, idPrefix, disabled, onCommit
     fill([]);
     apply({ commit: true });
   });
-  const shapes = readyShapes(rate, duration, limits.max_rate_rps);
   const shapeButtons = Object.entries(SHAPE_NAMES).map(([name, label]) => {
-    const button = el("button", { type: "button", dataset: { shape: name }, title: `${SHAPE_HELP[name]} (${numberText(rate)} rps, ${numberText(duration)} s)`, disabled }, label); // prettier-ignore
+    const button = el("button", { type: "button", dataset: { shape: name }, title: `${SHAPE_HELP[name]}, scaled to the client's rate and the run's duration`, disabled }, label); // prettier-ignore
     button.addEventListener("click", () => {
-      fill(shapes[name]);
+      const { rate, duration: length } = now();
+      fill(readyShapes(rate, length, limits.max_rate_rps)[name]);
       apply({ commit: true });
     });
     return button;
