@@ -11,7 +11,8 @@ from tests.e2e.run_view_helpers import client_kind, declared_metrics
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-# Between them: every kind, a failover, lost sessions, replicas with lag, conflicts, retries.
+# Between them: every kind, a failover, lost sessions, replicas with lag, conflicts, retries,
+# throttling at a rate-limited balancer.
 PRESETS = [
     "queue-back-pressure-with-retries",
     "cdn-push-vs-pull",
@@ -20,6 +21,7 @@ PRESETS = [
     "dns-ttl-during-a-region-failure",
     "replication-lag-and-stale-reads",
     "master-master-conflicts",
+    "rate-limiter-protecting-a-backend",
 ]
 
 SHOWN = """(clientKind) => {
