@@ -19,7 +19,7 @@ function kindOf(document_, id) {
  */
 export function watchedFigures(document_, catalog, results) {
   const watch = document_ && Array.isArray(document_.watch) ? document_.watch : [];
-  return watch
+  const figures = watch
     .filter((entry) => watchKey(entry))
     .map((entry) => {
       const id = typeof entry.node === "string" ? entry.node : entry.client;
@@ -32,6 +32,11 @@ export function watchedFigures(document_, catalog, results) {
       }
       return { key: watchKey(entry), who: nameOf(document_, id), id, name: entry.metric, metric, value };
     });
+  // Two systems side by side often label their nodes alike ("Primary"): name those by label and id.
+  const ids = new Map();
+  for (const figure of figures) ids.set(figure.who, new Set([...(ids.get(figure.who) || []), figure.id]));
+  for (const figure of figures) if (ids.get(figure.who).size > 1) figure.who = `${figure.who} (${figure.id})`;
+  return figures;
 }
 
 export class WatchCard {
