@@ -163,10 +163,10 @@ class Failover:
         for edge in active.out:
             if edge.replication:
                 continue
+            # A copied wire keeps the timeout and breaker of the one it copies.
             spec = {"id": f"{standby.id}->{edge.target.id}", "params": {
                 "latency_ms": edge.base_latency * 1000, "weight": edge.weight,
-                "replication": None, "lag_ms": edge.lag * 1000,
-                **edge.guard_params()}}  # fmt: skip  (a copied wire keeps its timeout and breaker)
+                "replication": None, "lag_ms": edge.lag * 1000, **edge.guard_params()}}  # fmt: skip
             borrowed = Edge(spec, standby, edge.target, model.kernel)
             standby.out.append(borrowed)
             edge.target.into.append(borrowed)
