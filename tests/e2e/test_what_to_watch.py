@@ -53,8 +53,21 @@ def test_the_what_to_watch_card_names_the_figures_that_the_summary_highlights(co
     expect(card.locator(".watch-description")).to_have_text(document["description"])
     items = card.locator("li[data-watch]")
     expect(items).to_have_count(len(watch))
+    # nodes labelled alike in two systems ("Primary") are told apart by their id
     for entry, item in zip(watch, items.all(), strict=True):
-        who = label_of(document, entry.get("node") or entry.get("client"))
+        node_id = entry.get("node") or entry.get("client")
+        who = label_of(document, node_id)
+        if (
+            len(
+                {
+                    e.get("node") or e.get("client")
+                    for e in watch
+                    if label_of(document, e.get("node") or e.get("client")) == who
+                }
+            )
+            > 1
+        ):
+            who = f"{who} ({node_id})"
         expect(item.locator(".watch-what")).to_have_text(
             f"{who} · {declaration(metrics, document, entry)['label']}"
         )
