@@ -4,8 +4,9 @@
 checked), builds one component per node and one ``Edge`` per edge, starts every
 client's arrivals, puts the scenario's events on the calendar and then advances
 the kernel one second of simulated time at a time. At every window boundary it
-snapshots the cumulative counters of every component and of the clients'
-tally; the difference with the previous snapshot is the window, handed to
+snapshots the cumulative counters of every component (each client keeps its
+own tally of outcomes) and of the run's tally (lost writes, conflicts, lost
+sessions); the difference with the previous snapshot is the window, handed to
 ``on_window`` as the websocket message of ``spec/api.md`` (without ``seq``;
 built only when someone reads it: ``on_window`` or ``timeseries``), and
 ``should_stop`` is asked whether to go on. A snapshot taken when the
@@ -28,6 +29,11 @@ Beyond the contract's fields the results carry ``goodput_rps``, ``conflicts``
 server that failed, see ``components/app_server``) and ``failovers`` (one entry
 per standby that declared its node dead, see ``failover``), all counted over
 the measured part of the run except ``failovers``, which lists every one.
+The second wave's fields: ``clients`` (each client's requests judged end to
+end; the run's figures are their sums, latency histograms merged), ``cost``
+(each node's ``cost`` hook: price times instance-hours, plus usage) and, when
+an edge has a timeout or a breaker, ``edges`` (see ``network``); each window
+carries ``clients``, ``cost_per_hour_usd`` and, likewise, ``edges``.
 
 Requests that first reach a failed node, a full queue or a cut wire are counted
 per node under ``failures``: ``refused`` (the node was down, or it went down

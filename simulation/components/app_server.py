@@ -56,7 +56,16 @@ from heapq import heappush
 from typing import Literal
 
 from ..autoscaling import SCALING_SUMMARY_METRICS, SCALING_WINDOW_METRICS, Scalable
-from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Metric, Number, ServiceDist, param
+from ..format.fields import (
+    SERVICE_CV_HELP,
+    SERVICE_DIST_HELP,
+    Int,
+    Metric,
+    Number,
+    ServiceDist,
+    hourly_price,
+    param,
+)
 from ..network import OK, READ, WRITE, Call, Edge
 from .base import Server
 
@@ -112,15 +121,7 @@ class AppServerParams(Scalable):
         "Where user sessions live: local (in this server's memory: lost when it dies) or shared "
         "(an external store: any server can serve any session, for a 0.5 ms round trip per request).",
     )
-    cost_per_hour: Number = param(
-        0.096,
-        "What one running instance costs per hour, in USD; the default: Amazon EC2 m5.large (2 vCPU, 8 GiB), Linux on demand "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
+    cost_per_hour: Number = hourly_price(0.096, "Amazon EC2 m5.large (2 vCPU, 8 GiB), Linux on demand")
 
 
 class AppServer(Server):

@@ -43,7 +43,7 @@ from collections import OrderedDict, deque
 from heapq import heappush
 from typing import Literal
 
-from ..format.fields import Int, Kind, Metric, Number, param
+from ..format.fields import Int, Kind, Metric, Number, hourly_price, param
 from ..network import OK, READ, WRITE, Call, Request, reply
 from .base import Node, hit_ratio
 
@@ -231,15 +231,7 @@ class CacheParams(Kind):
         gt=0,
         le=1,
     )
-    cost_per_hour: Number = param(
-        0.156,
-        "What one running instance costs per hour, in USD; the default: Amazon ElastiCache cache.m5.large, on demand "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
+    cost_per_hour: Number = hourly_price(0.156, "Amazon ElastiCache cache.m5.large, on demand")
 
 
 class Cache(Node):

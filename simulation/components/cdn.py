@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..format.fields import Int, Kind, Metric, Number, param
+from ..format.fields import Int, Kind, Metric, Number, hourly_price, param, usage_price
 from ..network import OK, WRITE, Call, reply
 from .base import Node, hit_ratio
 from .cache import LRUStore
@@ -66,23 +66,10 @@ class CdnParams(Kind):
         le=10_000_000,
     )
     edge_ms: Number = param(5, "Time to serve a request at the edge, in ms.", unit="ms", ge=0, le=10_000)
-    cost_per_hour: Number = param(
-        0,
-        "What one running instance costs per hour, in USD; the default: Amazon CloudFront: $0.0100 per 10,000 HTTPS requests (data transfer not modelled) "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
+    cost_per_hour: Number = hourly_price(
+        0, "Amazon CloudFront: $0.0100 per 10,000 HTTPS requests (data transfer not modelled)"
     )
-    cost_per_million_requests: Number = param(
-        1.0,
-        "What a million requests through it cost, in USD (usage pricing).",
-        unit="USD",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
+    cost_per_million_requests: Number = usage_price(1.0)
 
 
 class Cdn(Node):

@@ -296,15 +296,6 @@ class ClientParams(Kind):
         gt=0,
         le=3_600_000,
     )
-    cost_per_hour: Number = param(
-        0,
-        "What one running instance costs per hour, in USD; the default: users are not billed "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
 
 
 class Client(Node):

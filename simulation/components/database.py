@@ -64,7 +64,17 @@ from heapq import heapify, heappop, heappush
 from math import log
 from typing import Literal
 
-from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Kind, Metric, Number, ServiceDist, param
+from ..format.fields import (
+    SERVICE_CV_HELP,
+    SERVICE_DIST_HELP,
+    Int,
+    Kind,
+    Metric,
+    Number,
+    ServiceDist,
+    hourly_price,
+    param,
+)
 from ..network import OK, READ, REPLICATE, WRITE, Call, Edge
 from .base import Server
 
@@ -106,15 +116,7 @@ class DatabaseParams(Kind):
         "replicas); null = auto: replicas when it has any, else primary.",
         auto="replicas when the primary has replicas, else primary",
     )
-    cost_per_hour: Number = param(
-        0.171,
-        "What one running instance costs per hour, in USD; the default: Amazon RDS for MySQL db.m5.large, single-AZ on demand "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
+    cost_per_hour: Number = hourly_price(0.171, "Amazon RDS for MySQL db.m5.large, single-AZ on demand")
 
 
 class Database(Server):

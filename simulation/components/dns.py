@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..format.fields import Kind, Metric, Number, param
+from ..format.fields import Kind, Metric, Number, hourly_price, param, usage_price
 from ..network import Call, reply
 from .base import Node
 
@@ -62,23 +62,11 @@ class DnsParams(Kind):
         ge=0,
         le=10_000,
     )
-    cost_per_hour: Number = param(
+    cost_per_hour: Number = hourly_price(
         0.000685,
-        "What one running instance costs per hour, in USD; the default: Amazon Route 53: $0.50 per hosted zone per month (730 h), $0.40 per million standard queries "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
+        "Amazon Route 53: $0.50 per hosted zone per month (730 h), $0.40 per million standard queries",
     )
-    cost_per_million_requests: Number = param(
-        0.4,
-        "What a million requests through it cost, in USD (usage pricing).",
-        unit="USD",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
+    cost_per_million_requests: Number = usage_price(0.4)
 
 
 class Dns(Node):

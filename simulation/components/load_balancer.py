@@ -61,7 +61,7 @@ from math import ceil, inf
 from typing import Literal
 
 from .. import limits
-from ..format.fields import Int, Kind, Metric, Number, param
+from ..format.fields import Int, Kind, Metric, Number, hourly_price, param
 from ..network import REFUSED, THROTTLED, Call, lost, reply
 from .base import Node
 
@@ -152,14 +152,8 @@ class LoadBalancerParams(Kind):
         le=limits.MAX_RATE_RPS,
         auto="rate_limit_rps (one second's worth)",
     )
-    cost_per_hour: Number = param(
-        0.0225,
-        "What one running instance costs per hour, in USD; the default: AWS Application Load Balancer: $0.0225 per hour (LCU charges not modelled) "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
+    cost_per_hour: Number = hourly_price(
+        0.0225, "AWS Application Load Balancer: $0.0225 per hour (LCU charges not modelled)"
     )
 
 

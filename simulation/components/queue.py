@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..format.fields import Int, Kind, Metric, Number, param
+from ..format.fields import Int, Kind, Metric, Number, hourly_price, param, usage_price
 from ..network import OK, REJECTED, WRITE, Call, reply
 from .base import Node
 
@@ -41,23 +41,8 @@ class QueueParams(Kind):
         ge=1,
         le=100_000_000,
     )
-    cost_per_hour: Number = param(
-        0,
-        "What one running instance costs per hour, in USD; the default: Amazon SQS standard queue: $0.40 per million requests "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
-    cost_per_million_requests: Number = param(
-        0.4,
-        "What a million requests through it cost, in USD (usage pricing).",
-        unit="USD",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
+    cost_per_hour: Number = hourly_price(0, "Amazon SQS standard queue: $0.40 per million requests")
+    cost_per_million_requests: Number = usage_price(0.4)
 
 
 class Queue(Node):

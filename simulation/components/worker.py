@@ -16,7 +16,7 @@ from heapq import heappush
 from math import log
 
 from ..autoscaling import SCALING_SUMMARY_METRICS, SCALING_WINDOW_METRICS, Scalable
-from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Number, ServiceDist, param
+from ..format.fields import SERVICE_CV_HELP, SERVICE_DIST_HELP, Int, Number, ServiceDist, hourly_price, param
 from ..network import OK, WRITE, Call
 from .base import Server
 from .queue import Queue
@@ -32,15 +32,7 @@ class WorkerParams(Scalable):
     service_ms: Number = param(50, "Mean time to process one job, in ms.", unit="ms", gt=0, le=3_600_000)
     service_dist: ServiceDist = param("exponential", SERVICE_DIST_HELP)
     service_cv: Number = param(1.0, SERVICE_CV_HELP, gt=0, le=10)
-    cost_per_hour: Number = param(
-        0.096,
-        "What one running instance costs per hour, in USD; the default: Amazon EC2 m5.large (2 vCPU, 8 GiB), Linux on demand "
-        "(us-east-1 list price, see docs/cost.md).",
-        unit="USD/h",
-        group="cost",
-        ge=0,
-        le=1_000_000,
-    )
+    cost_per_hour: Number = hourly_price(0.096, "Amazon EC2 m5.large (2 vCPU, 8 GiB), Linux on demand")
 
 
 class Worker(Server):

@@ -53,8 +53,10 @@ __all__ = [
     "ParamSpec",
     "Params",
     "ServiceDist",
+    "hourly_price",
     "param",
     "specs_of",
+    "usage_price",
 ]
 
 
@@ -182,6 +184,31 @@ class Kind(Failover):
 
 
 # ---------------------------------------------------------------- derived views of a model
+
+
+def hourly_price(default: float, source: str) -> Any:
+    """A kind's ``cost_per_hour``: its default and where that price comes from (see docs/cost.md)."""
+    return param(
+        default,
+        f"What one running instance costs per hour, in USD; the default: {source} "
+        "(us-east-1 list price, see docs/cost.md).",
+        unit="USD/h",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
+
+
+def usage_price(default: float) -> Any:
+    """``cost_per_million_requests`` of a kind priced by use (cdn, dns, queue)."""
+    return param(
+        default,
+        "What a million requests through it cost, in USD (usage pricing).",
+        unit="USD",
+        group="cost",
+        ge=0,
+        le=1_000_000,
+    )
 
 
 @dataclass(frozen=True)
